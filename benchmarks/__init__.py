@@ -1,0 +1,1 @@
+"""Benchmarks: skdeep measured side by side with its peers, reported as ratios."""

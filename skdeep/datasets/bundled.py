@@ -1,0 +1,102 @@
+"""Loaders for the real tabular data shipped inside the package (work offline)."""
+
+from importlib import resources
+
+import pandas as pd
+from sklearn.utils import Bunch
+
+_DESCRIPTIONS = {
+    "pima": "Pima Indians diabetes: 768 women, 8 numeric measurements, target "
+    "'diabetes' (pos/neg, 268/500). Source: Debian r-cran-mlbench.",
+    "sonar": "Sonar returns: 208 signals, 60 energies per frequency band, target "
+    "'Class' (M = metal cylinder, R = rock). Source: Debian r-cran-mlbench.",
+    "boston": "Boston housing: 506 census tracts, 13 features, target 'medv' "
+    "(median home value in $1000s). Source: Debian r-cran-mlbench.",
+    "credit_g": "German credit (Statlog): 1000 loans, 13 categorical and 7 numeric "
+    "features, target 'class' (good/bad, 700/300). Source: Debian weka.",
+}
+
+
+def _load_csv(name, target, return_X_y, as_frame):
+    with resources.files("skdeep.datasets").joinpath(f"data/{name}.csv.gz").open("rb") as f:
+        frame = pd.read_csv(f, compression="gzip")
+    X, y = frame.drop(columns=target), frame[target]
+    if not as_frame:
+        numeric = all(pd.api.types.is_numeric_dtype(dtype) for dtype in X.dtypes)
+        X, y = X.to_numpy(None if numeric else object), y.to_numpy(object)
+    if return_X_y:
+        return X, y
+    return Bunch(
+        data=X,
+        target=y,
+        frame=frame if as_frame else None,
+        feature_names=list(frame.columns.drop(target)),
+        target_names=[target],
+        DESCR=_DESCRIPTIONS[name],
+    )
+
+
+def load_pima(*, return_X_y=False, as_frame=False):
+    """Load the Pima Indians diabetes data (binary classification).
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return pandas objects instead of NumPy arrays.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (768, 8) floats, ``target`` strings ``"pos"``/``"neg"``,
+        ``feature_names``, ``frame`` (when ``as_frame``), ``DESCR``.
+
+    Examples
+    --------
+    >>> X, y = load_pima(return_X_y=True)
+    >>> X.shape, sorted(set(y))
+    ((768, 8), ['neg', 'pos'])
+    """
+    return _load_csv("pima", "diabetes", return_X_y, as_frame)
+
+
+def load_sonar(*, return_X_y=False, as_frame=False):
+    """Load the Sonar data: 208 x 60 floats, labels ``"M"``/``"R"``.
+
+    Parameters and return value as in :func:`load_pima`.
+
+    Examples
+    --------
+    >>> load_sonar().data.shape
+    (208, 60)
+    """
+    return _load_csv("sonar", "Class", return_X_y, as_frame)
+
+
+def load_boston(*, return_X_y=False, as_frame=False):
+    """Load the Boston housing data (regression): 506 x 13, target ``medv``.
+
+    Parameters and return value as in :func:`load_pima`.
+
+    Examples
+    --------
+    >>> load_boston().data.shape
+    (506, 13)
+    """
+    return _load_csv("boston", "medv", return_X_y, as_frame)
+
+
+def load_german_credit(*, return_X_y=False, as_frame=True):
+    """Load German credit: mixed categorical and numeric features, ``good``/``bad``.
+
+    The real mixed-type stand-in for UCI Bank Marketing. Loaded as a
+    DataFrame by default, since 13 of its 20 columns are strings.
+
+    Examples
+    --------
+    >>> X, y = load_german_credit(return_X_y=True)
+    >>> X.shape, int((y == "bad").sum())
+    ((1000, 20), 300)
+    """
+    return _load_csv("credit_g", "class", return_X_y, as_frame)

@@ -1,0 +1,35 @@
+"""The few things that need TensorFlow itself; imported only on that backend."""
+
+import contextlib
+import logging
+
+import tensorflow as tf
+
+
+def seed_tensorflow(seed):
+    """Set TensorFlow's global seed and return a function that restores it.
+
+    ``tf.data`` shuffling (what ``model.fit(shuffle=True)`` uses on this
+    backend) draws its op seeds from the global seed.
+    """
+    previous = tf.compat.v1.get_seed(None)[0]
+    tf.random.set_seed(seed)
+    return lambda: tf.random.set_seed(previous)
+
+
+@contextlib.contextmanager
+def quiet_retracing():
+    """Hide TensorFlow's "triggered tf.function retracing" warning for a block.
+
+    Every fitted model traces its own prediction step once; in a
+    cross-validation that is one trace per fold, which TensorFlow reports as
+    excessive retracing although nothing is wrong. The logger's level is put
+    back afterwards.
+    """
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,130 @@
+"""Training control: seeding, early stopping, callbacks, history, warm start."""
+
+import random
+
+import keras
+import numpy as np
+import pytest
+
+from skdeep import KerasClassifier
+from tests.builders import mlp
+from tests.conftest import fast_classifier
+
+
+def test_same_random_state_gives_identical_predictions(iris):
+    X, y = iris
+    first = fast_classifier(epochs=3, random_state=7).fit(X, y).predict_proba(X)
+    second = fast_classifier(epochs=3, random_state=7).fit(X, y).predict_proba(X)
+    other = fast_classifier(epochs=3, random_state=8).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    assert not np.array_equal(first, other)
+
+
+def test_random_state_instance_is_accepted(iris):
+    X, y = iris
+    clf = fast_classifier(epochs=1, random_state=np.random.RandomState(0)).fit(X, y)
+    assert clf.n_iter_ == 1
+
+
+def test_seeding_leaves_no_global_state_behind(iris):
+    X, y = iris
+    random.seed(123)
+    np.random.seed(123)
+    expected = (random.random(), np.random.rand())
+    random.seed(123)
+    np.random.seed(123)
+    fast_classifier(epochs=1, random_state=0).fit(X, y)
+    assert (random.random(), np.random.rand()) == expected
+    # Unseeded fits afterwards are still random, and still work.
+    a = KerasClassifier(mlp, epochs=1).fit(X, y).predict_proba(X)
+    b = KerasClassifier(mlp, epochs=1).fit(X, y).predict_proba(X)
+    assert not np.array_equal(a, b)
+
+
+def test_history_n_iter_and_loss_curve(iris):
+    X, y = iris
+    clf = fast_classifier(epochs=4, metrics=["accuracy"], validation_split=0.2).fit(X, y)
+    assert set(clf.history_) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(isinstance(v, float) for v in clf.history_["loss"])
+    assert clf.n_iter_ == 4 and len(clf.loss_curve_) == 4
+
+
+def test_early_stopping_stops_and_restores_best_weights(iris):
+    X, y = iris
+    clf = fast_classifier(
+        epochs=200,
+        early_stopping=True,
+        n_iter_no_change=2,
+        validation_split=0.3,
+        optimizer__learning_rate=0.5,
+    ).fit(X, y)
+    assert clf.n_iter_ < 200
+    assert isinstance(clf.callbacks_[-1], keras.callbacks.EarlyStopping)
+
+
+def test_named_callback_classes_are_configured_by_routed_parameters(iris):
+    X, y = iris
+    clf = fast_classifier(
+        epochs=100,
+        callbacks={"early": keras.callbacks.EarlyStopping},
+        callbacks__early__monitor="loss",
+        callbacks__early__patience=1,
+        callbacks__early__min_delta=10.0,  # nothing counts as improvement
+    ).fit(X, y)
+    assert clf.callbacks_[0].patience == 1
+    assert clf.n_iter_ == 2
+
+
+def test_routed_parameters_to_a_callback_instance_are_an_error(iris):
+    X, y = iris
+    clf = fast_classifier(
+        callbacks={"early": keras.callbacks.EarlyStopping()},
+        callbacks__early__patience=1,
+    )
+    with pytest.raises(ValueError, match="Pass its class instead"):
+        clf.fit(X, y)
+
+
+def test_warm_start_continues_training(iris):
+    X, y = iris
+    clf = fast_classifier(epochs=2, warm_start=True).fit(X, y)
+    model = clf.model_
+    clf.fit(X, y)
+    assert clf.model_ is model
+    assert clf.n_iter_ == 4 and len(clf.history_["loss"]) == 4
+
+
+def test_fit_without_warm_start_rebuilds(iris):
+    X, y = iris
+    clf = fast_classifier(epochs=2).fit(X, y)
+    model = clf.model_
+    clf.fit(X, y)
+    assert clf.model_ is not model and clf.n_iter_ == 2
+
+
+def test_partial_fit_runs_one_epoch_per_call_with_classes_first(iris_strings):
+    X, y = iris_strings
+    clf = fast_classifier()
+    first = y != "virginica"
+    clf.partial_fit(X[first], y[first], classes=["setosa", "versicolor", "virginica"])
+    assert clf.n_iter_ == 1 and clf.n_classes_ == 3
+    for _ in range(30):
+        clf.partial_fit(X, y)
+    assert clf.n_iter_ == 31
+    assert clf.score(X, y) > 0.8
+
+
+def test_partial_fit_with_an_unknown_label_later_is_an_error(iris_strings):
+    X, y = iris_strings
+    clf = fast_classifier().partial_fit(X[:100], y[:100])
+    with pytest.raises(ValueError, match="not seen during fit"):
+        clf.partial_fit(X, y)
+
+
+def test_validation_data_is_encoded_like_the_training_labels(iris_strings):
+    X, y = iris_strings
+    clf = fast_classifier(epochs=10, metrics=["accuracy"])
+    clf.fit(X, y, validation_data=(X[::3], y[::3]))
+    assert clf.history_["val_accuracy"][-1] > 0.8
+    with pytest.raises(ValueError, match="not seen during fit"):
+        clf.fit(X, y, validation_data=(X[:2], np.array(["rose", "setosa"], dtype=object)))
