@@ -10,8 +10,9 @@ from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from skdeep import KerasClassifier  # noqa: E402
-from skdeep.datasets import load_pima  # noqa: E402
+from skdeep.datasets import load_mnist_subset, load_pima  # noqa: E402
 from tests.builders import mlp  # noqa: E402
+from tests.text_corpus import reviews, to_sequences  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,21 @@ def iris():
 def pima():
     X, y = load_pima(return_X_y=True)
     return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """Flat MNIST pixels scaled to [0, 1], and digit labels (1,000 real images)."""
+    X, y = load_mnist_subset(return_X_y=True)
+    return (X / 255.0).astype("float32"), y
+
+
+@pytest.fixture(scope="session")
+def review_ids():
+    """Token ids of the test corpus of reviews, labels and the vocabulary size."""
+    texts, y = reviews(600)
+    X, vocabulary_size = to_sequences(texts, maxlen=20)
+    return X, y, vocabulary_size
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,9 @@
 from skdeep.datasets.bundled import (
     load_boston,
     load_german_credit,
+    load_mnist_subset,
     load_pima,
     load_sonar,
 )
 
-__all__ = ["load_boston", "load_german_credit", "load_pima", "load_sonar"]
+__all__ = ["load_boston", "load_german_credit", "load_mnist_subset", "load_pima", "load_sonar"]

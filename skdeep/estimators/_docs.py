@@ -4,17 +4,20 @@ Written once here and inserted into both class docstrings by :func:`shared_docs`
 """
 
 COMMON_PARAMETERS = """\
-    model : callable, default=None
+    model : callable, {"mlp", "cnn", "rnn"} or None, default=None
         The model builder: a function returning a ``keras.Model``, compiled
-        or not. It is called at the start of every fresh ``fit`` with the
-        keyword arguments it declares: builder arguments set on the estimator
-        (``hidden=12`` or ``model__hidden=12``), estimator parameters of the
-        same name (``optimizer``, ``epochs``, ...), ``meta`` (a dict of what
-        ``fit`` learned: ``n_features_in_``, ``input_shape_``,
-        ``n_classes_``, ``classes_``, ``n_outputs_``, ``target_type_``,
-        ``output_units_``, ``output_activation_``, ``loss_``) and
-        ``compile_kwargs`` (the optimizer, loss and metrics the estimator
-        would compile with).
+        or not, or the name of a built-in builder (:mod:`skdeep.models`),
+        whose arguments (``hidden_layer_sizes``, ``filters``, ``cell``, ...)
+        are then parameters of the estimator. It is called at the start of
+        every fresh ``fit`` with the keyword arguments it declares: builder
+        arguments set on the estimator (``hidden=12`` or
+        ``model__hidden=12``), estimator parameters of the same name
+        (``optimizer``, ``epochs``, ...), ``meta`` (a dict of what ``fit``
+        learned: ``n_features_in_``, ``input_shape_``, ``n_classes_``,
+        ``classes_``, ``n_outputs_``, ``target_type_``, ``output_units_``,
+        ``output_activation_``, ``loss_``, ``steps_per_epoch_``, ``X_min_``,
+        ``X_max_``) and ``compile_kwargs`` (the optimizer, loss and metrics
+        the estimator would compile with).
     build_fn : callable, default=None
         Legacy name of ``model``, as in the old ``keras.wrappers`` API.
     warm_start : bool, default=False

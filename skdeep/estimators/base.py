@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skdeep.estimators import _compile, _params, _persistence, _training
 from skdeep.estimators._seeding import seed_from_random_state, seeded
+from skdeep.models.registry import find_builder, get_builder
 
 _ALLOWED_PREDICT_OPTIONS = {"batch_size"}
 
@@ -123,7 +124,8 @@ class BaseKerasEstimator(BaseEstimator):
         }
 
     def _builder_or_none(self):
-        return self.build_fn if self.model is None else self.model
+        builder = self.build_fn if self.model is None else self.model
+        return find_builder(builder) if isinstance(builder, str) else builder
 
     # ------------------------------------------------------------------
     # Public API
@@ -172,7 +174,7 @@ class BaseKerasEstimator(BaseEstimator):
         with seeded(seed):
             if reset:
                 self._learn_targets(y, classes)
-                self.model_ = self._build_model(X)
+                self.model_ = self._build_model(X, fit_params)
                 self._configure_targets(X)
                 self.history_ = {}
             self._train(
@@ -240,9 +242,9 @@ class BaseKerasEstimator(BaseEstimator):
             )
         return weights
 
-    def _build_model(self, X):
+    def _build_model(self, X, fit_params):
         builder = self._resolve_builder()
-        meta = self._meta(X)
+        meta = self._meta(X, fit_params)
         injected = {"meta": meta, "compile_kwargs": self._compile_kwargs(meta["loss_"])}
         arguments = _params.builder_arguments(
             builder, self.get_params(deep=False), set(self._get_param_names()), injected
@@ -268,18 +270,14 @@ class BaseKerasEstimator(BaseEstimator):
                 "Both model and build_fn were given. They are the same parameter "
                 "(build_fn is the legacy name); pass only model=."
             )
-        builder = self._builder_or_none()
+        builder = self.build_fn if self.model is None else self.model
         if builder is None:
             raise ValueError(
                 f"{type(self).__name__} needs a model builder: pass model=<function "
-                "returning a keras.Model>, e.g. KerasClassifier(model=create_model)."
+                "returning a keras.Model>, e.g. KerasClassifier(model=create_model), or "
+                'a built-in one by name: model="mlp", "cnn" or "rnn".'
             )
-        if isinstance(builder, str):
-            raise ValueError(
-                f"model={builder!r}: named model builders are not available in this "
-                "version of skdeep. Pass a function that returns a keras.Model."
-            )
-        return builder
+        return get_builder(builder) if isinstance(builder, str) else builder
 
     def _compile_kwargs(self, default_loss, from_logits=False):
         params = self.get_params(deep=False)
@@ -302,16 +300,29 @@ class BaseKerasEstimator(BaseEstimator):
         """Whether the model's raw outputs are logits (classifiers override)."""
         return False
 
-    def _meta(self, X):
+    def _meta(self, X, fit_params):
         meta = {
             "n_features_in_": self.n_features_in_,
             "input_shape_": self.input_shape_,
             "X_shape_": X.shape,
             "X_dtype_": X.dtype,
+            "X_min_": float(X.min()) if X.size else None,
+            "X_max_": float(X.max()) if X.size else None,
             "feature_names_in_": getattr(self, "feature_names_in_", None),
+            "steps_per_epoch_": self._steps_per_epoch(len(X), fit_params),
         }
         meta.update(self._target_meta())
         return meta
+
+    def _steps_per_epoch(self, n_samples, fit_params):
+        """Gradient steps in one epoch of ``model.fit`` on ``n_samples`` rows."""
+        options = {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
+        if options.get("steps_per_epoch"):
+            return int(options["steps_per_epoch"])
+        batch_size = options.get("batch_size") or self.batch_size or 32
+        split = options.get("validation_split", self.validation_split) or 0.0
+        n_train = int(np.floor(n_samples * (1.0 - split))) if split else n_samples
+        return max(1, -(-n_train // batch_size))
 
     def _train(self, X, y, sample_weight, epochs, fit_params):
         params = self.get_params(deep=False)

@@ -2,56 +2,94 @@
 
 import keras
 
+from skdeep.models import _checks, _layers
+from skdeep.models._compile import compile_model
+from skdeep.models._docs import builder_docs
 
+
+@builder_docs
 def mlp(
     meta,
+    compile_kwargs=None,
+    *,
     hidden_layer_sizes=(100,),
     activation="relu",
     kernel_initializer="glorot_uniform",
     dropout=0.0,
+    input_dropout=0.0,
+    batch_normalization=False,
+    l1=0.0,
+    l2=0.0,
+    max_norm=None,
+    learning_rate=None,
+    momentum=None,
+    nesterov=None,
+    decay=0.0,
+    drop=1.0,
+    epochs_drop=10,
 ):
     """Build a fully connected network whose output layer fits the target.
 
+    Samples with more than one dimension (images) are flattened first.
+    ``KerasClassifier(model="mlp", ...)`` and ``KerasRegressor(model="mlp",
+    ...)`` use this builder; every argument below is an estimator parameter
+    that ``GridSearchCV`` can tune.
+
     Parameters
     ----------
-    meta : dict
-        What the estimator learned in ``fit``; this builder reads
-        ``input_shape_``, ``output_units_`` and ``output_activation_``.
-    hidden_layer_sizes : tuple of int, default=(100,)
-        Units of each hidden layer, as in scikit-learn's MLP.
-    activation : str, default="relu"
-        Activation of the hidden layers (any Keras activation name).
-    kernel_initializer : str, default="glorot_uniform"
-        Weight initializer of every layer (any Keras initializer name).
+    {meta}
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Units of each hidden layer, as in scikit-learn's MLP; ``()`` gives a
+        linear (logistic) model.
+    activation : str or callable, default="relu"
+        Activation of the hidden layers: relu, tanh, sigmoid, elu, selu,
+        leaky_relu, softplus, linear, ... (any Keras activation).
     dropout : float, default=0.0
         Dropout rate after each hidden layer.
+    input_dropout : float, default=0.0
+        Dropout rate on the inputs (the "visible layer" dropout).
+    batch_normalization : bool, default=False
+        Batch normalization between each hidden layer and its activation.
+    {weights}
+    {optimizer}
 
-    Returns
-    -------
-    keras.Model
-        An uncompiled model; the estimator compiles it.
+    {returns}
 
     Examples
     --------
-    >>> model = mlp({"input_shape_": (8,), "output_units_": 1,
-    ...              "output_activation_": "sigmoid"}, hidden_layer_sizes=(12, 8))
-    >>> [layer.units for layer in model.layers]
+    >>> meta = {"input_shape_": (8,), "output_units_": 1,
+    ...         "output_activation_": "sigmoid"}
+    >>> model = mlp(meta, hidden_layer_sizes=(12, 8), dropout=0.2)
+    >>> [layer.units for layer in model.layers if hasattr(layer, "units")]
     [12, 8, 1]
+    >>> model.loss
+    'binary_crossentropy'
     """
-    layers = [keras.Input(meta["input_shape_"])]
-    if len(meta["input_shape_"]) > 1:
-        layers.append(keras.layers.Flatten())
-    for units in hidden_layer_sizes:
-        layers.append(
-            keras.layers.Dense(units, activation=activation, kernel_initializer=kernel_initializer)
-        )
-        if dropout:
-            layers.append(keras.layers.Dropout(dropout))
-    layers.append(
-        keras.layers.Dense(
-            meta["output_units_"],
-            activation=meta["output_activation_"],
-            kernel_initializer=kernel_initializer,
-        )
+    weights = _layers.weight_options(kernel_initializer, l1, l2, max_norm)
+    dropout = _checks.rate("dropout", dropout)
+    inputs, x = _layers.model_input(meta)
+    if len(inputs.shape) > 2:
+        x = keras.layers.Flatten()(x)
+    if _checks.rate("input_dropout", input_dropout):
+        x = keras.layers.Dropout(input_dropout)(x)
+    x = _layers.dense_stack(
+        x,
+        hidden_layer_sizes,
+        activation,
+        dropout,
+        weights,
+        batch_normalization=_checks.flag("batch_normalization", batch_normalization),
+        name="hidden_layer_sizes",
     )
-    return keras.Sequential(layers)
+    model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="mlp")
+    return compile_model(
+        model,
+        meta,
+        compile_kwargs,
+        learning_rate=learning_rate,
+        momentum=momentum,
+        nesterov=nesterov,
+        decay=decay,
+        drop=drop,
+        epochs_drop=epochs_drop,
+    )
