@@ -1,0 +1,59 @@
+"""The user guide's code runs as written, and its parameter tables are complete."""
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from skdeep.models import cnn, mlp, rnn
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["estimators.md", "models.md", "mlp.md", "cnn.md", "rnn.md"]
+SHARED = {
+    "kernel_initializer",
+    "l1",
+    "l2",
+    "max_norm",
+    "learning_rate",
+    "momentum",
+    "nesterov",
+    "decay",
+    "drop",
+    "epochs_drop",
+}
+
+
+def code_blocks(path):
+    """The ```python blocks of a Markdown file, in order."""
+    return re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_example_of_the_page_runs(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "__main__"}
+    blocks = code_blocks(ROOT / "docs" / page)
+    assert blocks, f"{page} has no example"
+    for block in blocks:
+        exec(compile(block, f"docs/{page}", "exec"), namespace)
+
+
+@pytest.mark.slow
+def test_the_readme_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = {"__name__": "__main__"}
+    for block in code_blocks(ROOT / "README.md"):
+        exec(compile(block, "README.md", "exec"), namespace)
+
+
+@pytest.mark.parametrize(("builder", "page"), [(mlp, "mlp.md"), (cnn, "cnn.md"), (rnn, "rnn.md")])
+def test_each_family_page_documents_every_parameter(builder, page):
+    text = (ROOT / "docs" / page).read_text()
+    shared = (ROOT / "docs" / "models.md").read_text()
+    names = set(inspect.signature(builder).parameters) - {"meta", "compile_kwargs"}
+    for name in sorted(names - SHARED):
+        assert f"| `{name}` |" in text, f"{page} does not document {name}"
+    for name in sorted(SHARED):
+        assert f"`{name}`" in shared, f"models.md does not document {name}"
+        assert name in (builder.__doc__ or ""), f"{builder.__name__} docstring lacks {name}"
