@@ -7,21 +7,11 @@ from pathlib import Path
 import pytest
 
 from skdeep.models import cnn, mlp, rnn
+from skdeep.models._docs import SHARED_PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["estimators.md", "models.md", "mlp.md", "cnn.md", "rnn.md"]
-SHARED = {
-    "kernel_initializer",
-    "l1",
-    "l2",
-    "max_norm",
-    "learning_rate",
-    "momentum",
-    "nesterov",
-    "decay",
-    "drop",
-    "epochs_drop",
-}
+SHARED = set(SHARED_PARAMETERS)
 
 
 def code_blocks(path):

@@ -1,5 +1,6 @@
 """What all built-in builders share: names, tuning, optimizer knobs, decay, persistence."""
 
+import inspect
 import pickle
 import re
 
@@ -11,6 +12,7 @@ from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, Stratified
 
 from skdeep import KerasClassifier, KerasRegressor
 from skdeep.models import BUILDERS, cnn, mlp, rnn
+from skdeep.models._docs import SHARED_PARAMETERS
 
 META = {"input_shape_": (4,), "output_units_": 3, "output_activation_": "softmax"}
 
@@ -151,21 +153,38 @@ def test_bad_shared_hyperparameters_fail_at_fit_naming_the_parameter(iris, param
         _iris_mlp(**params).fit(X, y)
 
 
-@pytest.mark.parametrize("builder", [mlp, cnn, rnn])
-def test_every_family_takes_the_shared_hyperparameters(builder):
-    shared = {
-        "kernel_initializer",
-        "l1",
-        "l2",
-        "max_norm",
-        "learning_rate",
-        "momentum",
-        "nesterov",
-        "decay",
-        "drop",
-        "epochs_drop",
-    }
-    assert shared <= set(builder.__code__.co_varnames)
+@pytest.mark.parametrize(
+    ("builder", "meta"),
+    [
+        (mlp, {"input_shape_": (8,)}),
+        (cnn, {"input_shape_": (16, 16, 1)}),
+        (rnn, {"input_shape_": (8, 2)}),
+    ],
+)
+def test_every_family_applies_the_shared_hyperparameters(builder, meta):
+    meta = {**meta, "output_units_": 1, "output_activation_": "sigmoid", "steps_per_epoch_": 5}
+    assert set(SHARED_PARAMETERS) <= set(inspect.signature(builder).parameters)
+    model = builder(
+        meta,
+        {"optimizer": keras.optimizers.SGD(), "loss": "binary_crossentropy"},
+        kernel_initializer="he_normal",
+        l2=0.01,
+        max_norm=2.0,
+        learning_rate=0.2,
+        momentum=0.5,
+        nesterov=True,
+        decay=1.0,
+        drop=0.5,
+        epochs_drop=1,
+    )
+    output = model.layers[-1]
+    assert isinstance(output.kernel_initializer, keras.initializers.HeNormal)
+    assert output.kernel_regularizer.get_config()["l2"] == pytest.approx(0.01)
+    assert output.kernel_constraint.max_value == 2.0
+    optimizer = model.optimizer
+    assert (optimizer.momentum, optimizer.nesterov) == (0.5, True)
+    schedule = optimizer._learning_rate
+    assert float(schedule(10)) == pytest.approx(0.2 / (1 + 2) * 0.5**2)  # epoch 2
 
 
 # ----------------------------------------------------------------------

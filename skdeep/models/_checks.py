@@ -92,38 +92,37 @@ def flag(name, value):
     return value
 
 
-_COMMON_ACTIVATIONS = (
-    "relu, tanh, sigmoid, elu, selu, leaky_relu, softplus, softsign, gelu, "
-    "swish, hard_sigmoid, exponential, linear"
-)
-
-
 def activation(name, value):
     """A Keras activation name or callable (checked, returned unchanged)."""
-    try:
-        keras.activations.get(value)
-    except (ValueError, TypeError):
-        raise invalid(
-            name, value, f"a Keras activation name ({_COMMON_ACTIVATIONS}, ...) or a callable"
-        ) from None
-    return value
-
-
-_COMMON_INITIALIZERS = (
-    "glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, "
-    "lecun_normal, uniform, normal, truncated_normal, orthogonal, zeros, ones"
-)
+    examples = (
+        "relu, tanh, sigmoid, elu, selu, leaky_relu, softplus, softsign, gelu, swish, "
+        "hard_sigmoid, exponential, linear"
+    )
+    return _keras_object(
+        name,
+        value,
+        keras.activations.get,
+        f"a Keras activation name ({examples}, ...) or a callable",
+    )
 
 
 def initializer(name, value):
     """A Keras initializer name, instance or class (checked, returned unchanged)."""
+    examples = (
+        "glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, "
+        "lecun_normal, uniform, normal, truncated_normal, orthogonal, zeros, ones"
+    )
+    return _keras_object(
+        name,
+        value,
+        keras.initializers.get,
+        f"a Keras initializer name ({examples}, ...) or a keras.initializers.Initializer",
+    )
+
+
+def _keras_object(name, value, getter, expected):
     try:
-        keras.initializers.get(value)
+        getter(value)
     except (ValueError, TypeError):
-        raise invalid(
-            name,
-            value,
-            f"a Keras initializer name ({_COMMON_INITIALIZERS}, ...) or a "
-            "keras.initializers.Initializer",
-        ) from None
+        raise invalid(name, value, expected) from None
     return value

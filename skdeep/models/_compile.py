@@ -52,7 +52,6 @@ def compile_model(
     model,
     meta,
     compile_kwargs=None,
-    *,
     learning_rate=None,
     momentum=None,
     nesterov=None,

@@ -4,6 +4,20 @@
 docstring with the sections below.
 """
 
+#: Parameters every builder family takes (documented once, in docs/models.md).
+SHARED_PARAMETERS = (
+    "kernel_initializer",
+    "l1",
+    "l2",
+    "max_norm",
+    "learning_rate",
+    "momentum",
+    "nesterov",
+    "decay",
+    "drop",
+    "epochs_drop",
+)
+
 SECTIONS = {
     "meta": """\
     meta : dict

@@ -186,15 +186,7 @@ def cnn(
     )
     model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="cnn")
     return compile_model(
-        model,
-        meta,
-        compile_kwargs,
-        learning_rate=learning_rate,
-        momentum=momentum,
-        nesterov=nesterov,
-        decay=decay,
-        drop=drop,
-        epochs_drop=epochs_drop,
+        model, meta, compile_kwargs, learning_rate, momentum, nesterov, decay, drop, epochs_drop
     )
 
 
@@ -219,11 +211,12 @@ def _window(name, value, rank):
 def _check_fits(x, window, name, value, block):
     spatial = tuple(x.shape[1:-1])
     if any(w > s for w, s in zip(window, spatial, strict=True)):
+        other = "kernel_size" if name == "pool_size" else "pool_size"
         raise ValueError(
             f"Invalid {name}={value!r}: block {block} receives feature maps of size "
             f"{'x'.join(map(str, spatial))}, smaller than the window "
-            f"{'x'.join(map(str, window))}. Use a smaller {name}, fewer blocks (entries "
-            "of filters), a smaller pool_size, or padding='same'."
+            f"{'x'.join(map(str, window))}. Use a smaller {name} or {other}, fewer "
+            "blocks (entries of filters), or padding='same'."
         )
 
 

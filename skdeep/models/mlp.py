@@ -83,13 +83,5 @@ def mlp(
     )
     model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="mlp")
     return compile_model(
-        model,
-        meta,
-        compile_kwargs,
-        learning_rate=learning_rate,
-        momentum=momentum,
-        nesterov=nesterov,
-        decay=decay,
-        drop=drop,
-        epochs_drop=epochs_drop,
+        model, meta, compile_kwargs, learning_rate, momentum, nesterov, decay, drop, epochs_drop
     )
