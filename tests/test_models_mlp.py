@@ -172,3 +172,21 @@ def test_images_are_flattened_for_the_mlp(mnist):
     clf.fit(X[::5].reshape(200, 28, 28), y[::5])
     assert clf.predict(X[:3].reshape(3, 28, 28)).shape == (3,)
     assert isinstance(clf.model_.layers[1], keras.layers.Flatten)
+
+
+def test_one_hot_targets_get_softmax_and_one_hot_predictions(iris):
+    X, y = iris
+    one_hot = keras.utils.to_categorical(y)  # as in the Iris tutorial
+    clf = KerasClassifier(
+        model="mlp",
+        hidden_layer_sizes=(8,),
+        optimizer="adam",
+        learning_rate=0.05,
+        epochs=20,
+        random_state=0,
+    ).fit(X, one_hot)
+    assert clf.model_.layers[-1].activation.__name__ == "softmax"
+    assert clf.model_.loss == "categorical_crossentropy"
+    predicted = clf.predict(X)
+    assert predicted.shape == (150, 3) and set(predicted.sum(axis=1)) == {1}
+    assert clf.score(X, one_hot) > 0.85

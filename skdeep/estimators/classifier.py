@@ -155,6 +155,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     def _target_meta(self):
         if self.target_type_ == "multiclass":
             head = (self.n_classes_, "softmax", "sparse_categorical_crossentropy")
+        elif self._multilabel() and self.target_encoder_.one_hot_input_:
+            # One-hot classes (keras.utils.to_categorical): exactly one per row.
+            head = (self.n_classes_, "softmax", "categorical_crossentropy")
         else:
             head = (self.n_outputs_, "sigmoid", "binary_crossentropy")
         return {
