@@ -33,3 +33,13 @@ def quiet_retracing():
         yield
     finally:
         logger.setLevel(level)
+
+
+def limit_threads(n_threads):
+    """Run TensorFlow ops on ``n_threads`` threads; False if its runtime already started."""
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(n_threads)
+        tf.config.threading.set_inter_op_parallelism_threads(n_threads)
+    except RuntimeError:  # "cannot be modified after initialization"
+        return False
+    return True

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skdeep.estimators import _compile, _params, _persistence, _training
 from skdeep.estimators._seeding import seed_from_random_state, seeded
+from skdeep.estimators._threads import limit_framework_threads
 from skdeep.models.registry import find_builder, get_builder
 
 _ALLOWED_PREDICT_OPTIONS = {"batch_size"}
@@ -166,6 +167,7 @@ class BaseKerasEstimator(BaseEstimator):
     # The fit chain
     # ------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, fit_params, epochs, reset, classes=None):
+        limit_framework_threads()  # in joblib workers: only this worker's share of cores
         X, y = self._validate_training_data(X, y, reset)
         sample_weight = self._check_sample_weight(sample_weight, len(X))
         seed = seed_from_random_state(self.random_state)
@@ -379,6 +381,7 @@ class BaseKerasEstimator(BaseEstimator):
     def _predict_raw(self, X):
         """Model outputs for validated ``X``, as float64 NumPy arrays."""
         check_is_fitted(self, "model_")
+        limit_framework_threads()
         X = self._validate_X(X, reset=False)
         X = validate_data(self, X, reset=False, dtype=keras.config.floatx(), allow_nd=True)
         outputs = _training.predict_in_batches(self.model_, X, self._predict_batch_size())

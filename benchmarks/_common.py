@@ -1,0 +1,93 @@
+"""Helpers the benchmark scripts share: timing, tables, the peers, small data."""
+
+import argparse
+import os
+import statistics
+import time
+import warnings
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def parse_args(doc, argv, **extra):
+    """``--smoke`` (tiny data, one repetition: what CI runs) plus ``extra`` flags."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="one repetition, tiny data")
+    for name, help_text in extra.items():
+        parser.add_argument(f"--{name}", type=int, default=None, help=help_text)
+    return parser.parse_args(argv)
+
+
+def seconds(function, repetitions=1, warm_up=False):
+    """Median wall-clock seconds of ``function()`` over ``repetitions`` calls."""
+    if warm_up:
+        function()
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def header(title):
+    import platform
+
+    print(f"== {title}")
+    print(
+        f"keras {keras.__version__}, backend {keras.backend.backend()}, "
+        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}"
+    )
+
+
+def table(rows, reference, unit="s", better="lower"):
+    """Print ``(name, value)`` rows with each value's ratio to ``reference``'s.
+
+    A row whose value is a string (a peer that is not installed, say) is
+    printed as it is.
+    """
+    base = dict(rows).get(reference)
+    width = max(len(name) for name, _ in rows) + 2
+    for name, value in rows:
+        if isinstance(value, str):
+            print(f"{name:{width}s}{value}")
+            continue
+        ratio = f"{value / base:6.2f}x" if isinstance(base, float) and base else ""
+        print(f"{name:{width}s}{value:12.3f} {unit}  {ratio}")
+    print(f"(ratio: value / {reference}; {better} is better)")
+
+
+def scikeras_classifier():
+    """scikeras' KerasClassifier, or the reason it cannot be used here."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from scikeras.wrappers import KerasClassifier
+    except Exception as error:  # noqa: BLE001  (report, do not hide)
+        return f"unavailable: {type(error).__name__}: {error}"
+    return KerasClassifier
+
+
+def keras_wrappers_classifier():
+    """keras.wrappers.SKLearnClassifier, or the reason it cannot be used here."""
+    try:
+        from keras.wrappers import SKLearnClassifier
+    except Exception as error:  # noqa: BLE001
+        return f"unavailable: {type(error).__name__}: {error}"
+    return SKLearnClassifier
+
+
+def pima_like(n_samples=768, n_features=8, seed=0):
+    """The bundled Pima data, standardised (or a random slice of it for other sizes)."""
+    from sklearn.preprocessing import StandardScaler
+
+    from skdeep.datasets import load_pima
+
+    X, y = load_pima(return_X_y=True)
+    X = StandardScaler().fit_transform(X).astype("float32")
+    y = (y == "pos").astype("int64")
+    rows = np.random.RandomState(seed).choice(len(X), n_samples, replace=n_samples > len(X))
+    return X[rows, :n_features], y[rows]
