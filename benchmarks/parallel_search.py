@@ -57,17 +57,25 @@ def main(argv=None):
     X, y = pima_like()
     folds = 2 if args.smoke else 3
     header(f"parallel search: {folds}-fold GridSearchCV, n_jobs=1 vs n_jobs=2")
-    print(f"{'':10s}{'n_jobs=1':>12s}{'n_jobs=2':>12s}{'speed-up':>10s}")
+    print(
+        f"{'':10s}{'n_jobs=1':>12s}{'n_jobs=2':>12s}{'speed-up':>10s}"
+        f"{'warm n_jobs=2':>15s}{'speed-up':>10s}"
+    )
     for name, item in searches(args.smoke).items():
         if isinstance(item, str):
             print(f"{name:10s}{item}")
             continue
         estimator, grid = item
         times = []
-        for n_jobs in (1, 2):
+        for n_jobs in (1, 2, 2):
+            # The first n_jobs=2 run includes starting the worker processes
+            # (importing the framework in each); the second reuses them.
             search = GridSearchCV(estimator, grid, cv=folds, n_jobs=n_jobs, error_score="raise")
             times.append(seconds(lambda search=search: search.fit(X, y)))
-        print(f"{name:10s}{times[0]:11.2f}s{times[1]:11.2f}s{times[0] / times[1]:9.2f}x")
+        print(
+            f"{name:10s}{times[0]:11.2f}s{times[1]:11.2f}s{times[0] / times[1]:9.2f}x"
+            f"{times[2]:11.2f}s{times[0] / times[2]:9.2f}x"
+        )
     print(f"(machine: {os.cpu_count()} cores; higher speed-up is better, 2.0 is ideal)")
 
 

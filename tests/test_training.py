@@ -128,3 +128,33 @@ def test_validation_data_is_encoded_like_the_training_labels(iris_strings):
     assert clf.history_["val_accuracy"][-1] > 0.8
     with pytest.raises(ValueError, match="not seen during fit"):
         clf.fit(X, y, validation_data=(X[:2], np.array(["rose", "setosa"], dtype=object)))
+
+
+class _BatchCounter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+
+def test_a_whole_epoch_runs_per_compiled_call_with_the_same_result(pima):
+    X, y = pima
+    params = dict(model="mlp", hidden_layer_sizes=(8,), epochs=3, batch_size=64, random_state=0)
+    fast = KerasClassifier(**params).fit(X, y)
+    plain = KerasClassifier(**params, compile__steps_per_execution=1).fit(X, y)
+    assert fast.model_.steps_per_execution == 12  # ceil(768 / 64)
+    assert plain.model_.steps_per_execution == 1  # the user's explicit choice wins
+    np.testing.assert_allclose(fast.history_["loss"], plain.history_["loss"], rtol=1e-5)
+    np.testing.assert_allclose(fast.predict_proba(X), plain.predict_proba(X), rtol=1e-5)
+
+
+def test_callbacks_that_watch_batches_still_see_every_batch(pima):
+    X, y = pima
+    counter = _BatchCounter()
+    clf = KerasClassifier(
+        model="mlp", hidden_layer_sizes=(8,), epochs=2, batch_size=64, callbacks=[counter]
+    ).fit(X, y)
+    assert clf.model_.steps_per_execution == 1
+    assert clf.callbacks_[0].batches == 2 * 12

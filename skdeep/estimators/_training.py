@@ -126,3 +126,59 @@ def _as_numpy(outputs):
             "support models with a single output tensor."
         )
     return np.asarray(keras.ops.convert_to_numpy(outputs))
+
+
+_BATCH_HOOKS = (
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+)
+
+
+def watches_batches(callback):
+    """Whether a callback acts between batches (overrides a batch-level hook).
+
+    Examples
+    --------
+    >>> watches_batches(keras.callbacks.EarlyStopping())
+    False
+    >>> watches_batches(keras.callbacks.TerminateOnNaN())
+    True
+    """
+    base = keras.callbacks.Callback
+    return any(
+        getattr(type(callback), hook, None) is not getattr(base, hook) for hook in _BATCH_HOOKS
+    )
+
+
+def use_whole_epoch_steps(model, steps_per_epoch, callbacks, previous):
+    """Run a whole epoch of training steps per call into the compiled function.
+
+    Keras calls its compiled train step once per batch by default, and on
+    small data that per-call overhead costs more than the arithmetic (about
+    half of a Pima-sized fit). With ``steps_per_execution`` equal to the
+    steps in an epoch, the loop over batches runs inside the compiled
+    function. Training is the same: the same batches in the same order.
+
+    Left alone when the user chose ``steps_per_execution`` (in their own
+    ``compile`` or with ``compile__steps_per_execution``: ``previous`` is
+    the value skdeep set before, if any), or when a callback acts between
+    batches, since those would then see only one call per epoch.
+
+    Returns
+    -------
+    int or None
+        The value set, or None when the model was left as it was.
+    """
+    current = getattr(model, "steps_per_execution", None)
+    if current is None or current not in (1, previous):
+        return None
+    wanted = 1 if any(watches_batches(cb) for cb in callbacks) else max(1, int(steps_per_epoch))
+    if wanted != current:
+        model.steps_per_execution = wanted
+        # The compiled functions bake the value in; Keras rebuilds them.
+        model.train_function = model.test_function = model.predict_function = None
+    return wanted

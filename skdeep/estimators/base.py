@@ -347,6 +347,13 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs["callbacks"] = callbacks + list(kwargs.get("callbacks") or [])
         if kwargs.get("validation_data") is not None:
             kwargs["validation_data"] = self._validation_data(kwargs["validation_data"])
+        if "steps_per_execution" not in _params.routed(params, "compile"):
+            self._whole_epoch_steps = _training.use_whole_epoch_steps(
+                self.model_,
+                self._steps_per_epoch(len(X), fit_params),
+                kwargs["callbacks"],
+                getattr(self, "_whole_epoch_steps", None),
+            )
         start = len(self.history_.get("loss", []))
         history = self.model_.fit(
             X,
