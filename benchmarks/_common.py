@@ -33,6 +33,25 @@ def seconds(function, repetitions=1, warm_up=False):
     return statistics.median(times)
 
 
+def paired_seconds(first, second, repetitions=1, warm_up=False):
+    """Median seconds of two functions timed in alternation.
+
+    Alternating ``first`` and ``second`` exposes both to the same drift of
+    a shared machine (other load, frequency changes), so their ratio is
+    steadier than that of two separate series.
+    """
+    if warm_up:
+        first()
+        second()
+    times = ([], [])
+    for _ in range(repetitions):
+        for function, bucket in zip((first, second), times, strict=True):
+            start = time.perf_counter()
+            function()
+            bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def header(title):
     import platform
 

@@ -12,7 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from benchmarks._common import header, parse_args, pima_like, seconds
+from benchmarks._common import header, paired_seconds, parse_args, pima_like
 from skdeep import KerasClassifier
 from skdeep.models import get_builder
 
@@ -95,12 +95,16 @@ def _loss(binary):
 
 def main(argv=None):
     args = parse_args(__doc__, argv)
-    scale, repetitions = (0.05, 1) if args.smoke else (1.0, 3)
+    scale, repetitions = (0.05, 1) if args.smoke else (1.0, 7)
     header("fit overhead: skdeep fit / raw keras model.fit, same model, data and seed")
     print(f"{'':28s}{'keras fit':>12s}{'skdeep fit':>12s}{'ratio':>8s}")
     for title, X, y, params, epochs, batch_size in cases(scale):
-        raw = seconds(partial(raw_keras_fit, X, y, params, epochs, batch_size), repetitions, True)
-        ours = seconds(partial(skdeep_fit, X, y, params, epochs, batch_size), repetitions, True)
+        raw, ours = paired_seconds(
+            partial(raw_keras_fit, X, y, params, epochs, batch_size),
+            partial(skdeep_fit, X, y, params, epochs, batch_size),
+            repetitions,
+            warm_up=True,
+        )
         print(f"{title:28s}{raw:11.3f}s{ours:11.3f}s{ours / raw:8.3f}")
     print("(ratio: lower is better; the goal is at most 1.03)")
 

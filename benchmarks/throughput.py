@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from benchmarks._common import header, parse_args, seconds
+from benchmarks._common import header, paired_seconds, parse_args
 from benchmarks.fit_overhead import raw_keras_fit, skdeep_fit
 
 
@@ -48,8 +48,9 @@ def main(argv=None):
     header("throughput: training samples per second in one epoch, batch 32")
     print(f"{'':40s}{'keras':>12s}{'skdeep':>12s}{'ratio':>8s}")
     for title, X, y, params in cases(n_images, n_texts):
-        raw = seconds(partial(raw_keras_fit, X, y, params, 1, 32))
-        ours = seconds(partial(skdeep_fit, X, y, params, 1, 32))
+        raw, ours = paired_seconds(
+            partial(raw_keras_fit, X, y, params, 1, 32), partial(skdeep_fit, X, y, params, 1, 32)
+        )
         print(f"{title:40s}{len(X) / raw:9.0f} /s{len(X) / ours:9.0f} /s{raw / ours:8.3f}")
     print("(samples per second; ratio = skdeep / keras, higher is better, goal >= 0.97)")
 

@@ -154,19 +154,27 @@ def watches_batches(callback):
     )
 
 
-def use_whole_epoch_steps(model, steps_per_epoch, callbacks, previous):
+#: Above this many parameters x batch size, a training step costs more than
+#: calling it does (convolutions, recurrent layers); looping inside the
+#: compiled function then only adds tracing time (measured in benchmarks/).
+WHOLE_EPOCH_LIMIT = 2_000_000
+
+
+def use_whole_epoch_steps(model, steps_per_epoch, batch_size, callbacks, previous):
     """Run a whole epoch of training steps per call into the compiled function.
 
-    Keras calls its compiled train step once per batch by default, and on
-    small data that per-call overhead costs more than the arithmetic (about
-    half of a Pima-sized fit). With ``steps_per_execution`` equal to the
-    steps in an epoch, the loop over batches runs inside the compiled
+    Keras calls its compiled train step once per batch by default, and for
+    small models that per-call overhead costs more than the arithmetic
+    (about half of a Pima-sized fit). With ``steps_per_execution`` equal to
+    the steps in an epoch, the loop over batches runs inside the compiled
     function. Training is the same: the same batches in the same order.
 
-    Left alone when the user chose ``steps_per_execution`` (in their own
-    ``compile`` or with ``compile__steps_per_execution``: ``previous`` is
-    the value skdeep set before, if any), or when a callback acts between
-    batches, since those would then see only one call per epoch.
+    Used for small models only (``count_params() * batch_size`` up to
+    :data:`WHOLE_EPOCH_LIMIT`). Left alone when the user chose
+    ``steps_per_execution`` (in their own ``compile`` or with
+    ``compile__steps_per_execution``: ``previous`` is the value skdeep set
+    before, if any), or when a callback acts between batches, since those
+    would then see only one call per epoch.
 
     Returns
     -------
@@ -176,7 +184,9 @@ def use_whole_epoch_steps(model, steps_per_epoch, callbacks, previous):
     current = getattr(model, "steps_per_execution", None)
     if current is None or current not in (1, previous):
         return None
-    wanted = 1 if any(watches_batches(cb) for cb in callbacks) else max(1, int(steps_per_epoch))
+    small = model.count_params() * batch_size <= WHOLE_EPOCH_LIMIT
+    batch_hooks = any(watches_batches(cb) for cb in callbacks)
+    wanted = max(1, int(steps_per_epoch)) if small and not batch_hooks else 1
     if wanted != current:
         model.steps_per_execution = wanted
         # The compiled functions bake the value in; Keras rebuilds them.

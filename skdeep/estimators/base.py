@@ -316,12 +316,17 @@ class BaseKerasEstimator(BaseEstimator):
         meta.update(self._target_meta())
         return meta
 
+    def _fit_batch_size(self, fit_params):
+        """The batch size ``model.fit`` will use (Keras' default: 32)."""
+        options = {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
+        return options.get("batch_size") or self.batch_size or 32
+
     def _steps_per_epoch(self, n_samples, fit_params):
         """Gradient steps in one epoch of ``model.fit`` on ``n_samples`` rows."""
         options = {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
         if options.get("steps_per_epoch"):
             return int(options["steps_per_epoch"])
-        batch_size = options.get("batch_size") or self.batch_size or 32
+        batch_size = self._fit_batch_size(fit_params)
         split = options.get("validation_split", self.validation_split) or 0.0
         n_train = int(np.floor(n_samples * (1.0 - split))) if split else n_samples
         return max(1, -(-n_train // batch_size))
@@ -351,6 +356,7 @@ class BaseKerasEstimator(BaseEstimator):
             self._whole_epoch_steps = _training.use_whole_epoch_steps(
                 self.model_,
                 self._steps_per_epoch(len(X), fit_params),
+                self._fit_batch_size(fit_params),
                 kwargs["callbacks"],
                 getattr(self, "_whole_epoch_steps", None),
             )
