@@ -73,3 +73,33 @@ def test_command_lists_tasks_and_runs_pima(capsys):
 def test_command_rejects_unknown_task(capsys):
     assert main(["run", "cifar-99"]) == 2
     assert "Unknown task 'cifar-99'" in capsys.readouterr().err
+
+
+_THREADS_CODE = (
+    "from sklearn.datasets import load_iris; from skdeep import KerasClassifier; "
+    "X, y = load_iris(return_X_y=True); "
+    "KerasClassifier(model='mlp', hidden_layer_sizes=(4,), epochs=1).fit(X, y); "
+    "import tensorflow as tf; t = tf.config.threading; "
+    "print(t.get_intra_op_parallelism_threads(), t.get_inter_op_parallelism_threads())"
+)
+
+
+def test_tensorflow_threads_follow_the_share_joblib_gives_a_worker():
+    # joblib sets OMP_NUM_THREADS=cpu_count // n_jobs in its worker processes.
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    limited = subprocess.run(
+        [sys.executable, "-c", _THREADS_CODE],
+        capture_output=True,
+        text=True,
+        env={**env, "OMP_NUM_THREADS": "1", "KERAS_BACKEND": "tensorflow"},
+        timeout=300,
+    )
+    assert limited.stdout.split() == ["1", "1"], limited.stderr[-2000:]
+    free = subprocess.run(
+        [sys.executable, "-c", _THREADS_CODE],
+        capture_output=True,
+        text=True,
+        env={**env, "KERAS_BACKEND": "tensorflow"},
+        timeout=300,
+    )
+    assert free.stdout.split() == ["0", "0"], free.stderr[-2000:]  # TensorFlow's own choice
