@@ -308,8 +308,9 @@ class BaseKerasEstimator(BaseEstimator):
             "input_shape_": self.input_shape_,
             "X_shape_": X.shape,
             "X_dtype_": X.dtype,
-            "X_min_": float(X.min()) if X.size else None,
-            "X_max_": float(X.max()) if X.size else None,
+            # Token-id ranges, for builders with an Embedding; images skip the passes.
+            "X_min_": float(X.min()) if X.ndim == 2 and X.size else None,
+            "X_max_": float(X.max()) if X.ndim == 2 and X.size else None,
             "feature_names_in_": getattr(self, "feature_names_in_", None),
             "steps_per_epoch_": self._steps_per_epoch(len(X), fit_params),
         }

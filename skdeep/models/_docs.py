@@ -24,7 +24,7 @@ SECTIONS = {
         What the estimator learned in ``fit``. Read here: ``input_shape_``,
         ``output_units_``, ``output_activation_``, ``loss_``, and
         ``steps_per_epoch_`` (for ``decay`` / ``drop``), ``X_min_`` /
-        ``X_max_`` (to check token ids).
+        ``X_max_`` (to check token ids; None unless ``X`` is 2-D).
     compile_kwargs : dict or None, default=None
         What the estimator compiles with (optimizer, loss, metrics). None
         when calling the builder yourself: RMSprop and ``meta['loss_']``.""",
