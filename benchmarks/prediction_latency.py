@@ -10,8 +10,6 @@ check on tiny data, as CI does).
 
 import argparse
 import os
-import statistics
-import time
 import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -19,6 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from benchmarks._common import seconds as measure  # noqa: E402
 from skdeep import KerasClassifier  # noqa: E402
 
 
@@ -36,16 +35,6 @@ def build(meta=None, units=1):
     loss = "binary_crossentropy" if units == 1 else "categorical_crossentropy"
     model.compile(optimizer="adam", loss=loss)
     return model
-
-
-def median_seconds(function, repetitions):
-    function()  # warm-up: tracing and first-call costs are not latency
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def contenders(X, y):
@@ -99,7 +88,7 @@ def main(argv=None):
         for n in sizes:
             rows = rng.normal(size=(n, 8)).astype("float32")
             reps = max(1, repetitions // 10) if n >= 10_000 else repetitions
-            seconds = median_seconds(lambda rows=rows, predict=predict: predict(rows), reps)
+            seconds = measure(lambda rows=rows, predict=predict: predict(rows), reps, warm_up=True)
             ours.setdefault(n, seconds)
             cells.append(f"{seconds * 1e3:9.2f} ms {seconds / ours[n]:5.1f}x")
         print(f"{name:45s} " + " ".join(f"{c:>21s}" for c in cells))
