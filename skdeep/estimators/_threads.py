@@ -59,10 +59,8 @@ def limit_framework_threads():
 
 def _single_threaded_xla():
     """Ask XLA's CPU client for one thread, if JAX has not started it yet."""
-    import jax
-
     flags = os.environ.get("XLA_FLAGS", "")
-    if "intra_op_parallelism_threads" in flags or _jax_backend_started(jax):
+    if "intra_op_parallelism_threads" in flags or _jax_backend_started():
         return False
     os.environ["XLA_FLAGS"] = (
         f"{flags} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
@@ -70,7 +68,7 @@ def _single_threaded_xla():
     return True
 
 
-def _jax_backend_started(jax):
+def _jax_backend_started():
     try:
         from jax._src import xla_bridge
 

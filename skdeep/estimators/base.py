@@ -312,22 +312,24 @@ class BaseKerasEstimator(BaseEstimator):
             "X_min_": float(X.min()) if X.ndim == 2 and X.size else None,
             "X_max_": float(X.max()) if X.ndim == 2 and X.size else None,
             "feature_names_in_": getattr(self, "feature_names_in_", None),
-            "steps_per_epoch_": self._steps_per_epoch(len(X), fit_params),
+            "steps_per_epoch_": self._steps_per_epoch(len(X), self._fit_options(fit_params)),
         }
         meta.update(self._target_meta())
         return meta
 
-    def _fit_batch_size(self, fit_params):
+    def _fit_options(self, fit_params):
+        """The ``model.fit`` options routed with ``fit__``, overridden by ``fit(**fit_params)``."""
+        return {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
+
+    def _fit_batch_size(self, options):
         """The batch size ``model.fit`` will use (Keras' default: 32)."""
-        options = {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
         return options.get("batch_size") or self.batch_size or 32
 
-    def _steps_per_epoch(self, n_samples, fit_params):
+    def _steps_per_epoch(self, n_samples, options):
         """Gradient steps in one epoch of ``model.fit`` on ``n_samples`` rows."""
-        options = {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
         if options.get("steps_per_epoch"):
             return int(options["steps_per_epoch"])
-        batch_size = self._fit_batch_size(fit_params)
+        batch_size = self._fit_batch_size(options)
         split = options.get("validation_split", self.validation_split) or 0.0
         n_train = int(np.floor(n_samples * (1.0 - split))) if split else n_samples
         return max(1, -(-n_train // batch_size))
@@ -356,8 +358,8 @@ class BaseKerasEstimator(BaseEstimator):
         if "steps_per_execution" not in _params.routed(params, "compile"):
             self._whole_epoch_steps = _training.use_whole_epoch_steps(
                 self.model_,
-                self._steps_per_epoch(len(X), fit_params),
-                self._fit_batch_size(fit_params),
+                self._steps_per_epoch(len(X), kwargs),
+                self._fit_batch_size(kwargs),
                 kwargs["callbacks"],
                 getattr(self, "_whole_epoch_steps", None),
             )
