@@ -43,10 +43,12 @@ SECTIONS = {
     max_norm : float or None, default=None
         Max-norm constraint on every kernel (e.g. 3.0 with dropout).""",
     "embedding": """\
-    vocabulary_size : int or None, default=None
+    vocabulary_size : int, "auto" or None, default=None
         Set it for token-id input of shape ``(n_samples, sequence_length)``:
         ids from 0 to ``vocabulary_size - 1`` go through an ``Embedding``.
-        None means real-valued input.
+        ``"auto"``: the largest id in the training data + 1 (right after a
+        :class:`~skdeep.preprocessing.TextToSequences` step, whose
+        vocabulary is learned per fold). None means real-valued input.
     embedding_dim : int, default=32
         Size of the embedding vectors (taken from ``embedding_weights`` when
         those are given and ``embedding_dim`` is None).

@@ -103,9 +103,20 @@ def output_layer(x, meta, weights=None):
 
 
 def token_input(meta, x, vocabulary_size, family):
-    """Check that ``x`` holds token ids a ``vocabulary_size`` embedding can take."""
-    vocabulary_size = _checks.positive_int("vocabulary_size", vocabulary_size)
+    """Check that ``x`` holds token ids a ``vocabulary_size`` embedding can take.
+
+    ``"auto"`` sizes the embedding from the largest id in the training data.
+    """
     shape = tuple(meta["input_shape_"])
+    if isinstance(vocabulary_size, str) and vocabulary_size == "auto":
+        if meta.get("X_max_") is None or len(x.shape) != 2:
+            raise ValueError(
+                f"vocabulary_size='auto' needs token ids of shape (n_samples, "
+                f"sequence_length), but X has shape {shape}. Pass padded integer "
+                "sequences (skdeep.preprocessing.TextToSequences makes them)."
+            )
+        vocabulary_size = int(meta["X_max_"]) + 1
+    vocabulary_size = _checks.positive_int("vocabulary_size", vocabulary_size)
     if len(x.shape) != 2:
         raise ValueError(
             f"vocabulary_size is set, so {family} expects token ids of shape (n_samples, "

@@ -1,0 +1,173 @@
+"""Images for Keras models: flat pixels <-> ``(height, width, channels)``, scaling to [0, 1]."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+
+def _as_pixels(X, name):
+    X = np.asarray(X)
+    if X.ndim < 2:
+        raise ValueError(
+            f"{name} expects one image per row (at least 2-D input), got an array "
+            f"of shape {X.shape}. Reshape a single image with X[None]."
+        )
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
+        raise ValueError(f"{name} expects numeric pixels, got dtype {X.dtype}.")
+    return X
+
+
+class ImageReshaper(TransformerMixin, BaseEstimator):
+    """Reshape each sample: flat pixel rows to images, or images to flat rows.
+
+    ``ImageReshaper((28, 28, 1))`` turns MNIST's 784-value rows into
+    ``28 x 28 x 1`` images for a CNN; ``ImageReshaper((-1,))`` flattens
+    colour images for an MLP. :meth:`inverse_transform` restores the shape
+    seen in ``fit``.
+
+    Parameters
+    ----------
+    shape : tuple of int, default=(28, 28, 1)
+        Shape of one output sample; one entry may be -1 (worked out from
+        the number of values per sample).
+
+    Attributes
+    ----------
+    sample_shape_ : tuple
+        Shape of one input sample seen in ``fit``.
+    output_shape_ : tuple
+        Shape of one output sample.
+
+    Examples
+    --------
+    >>> flat = np.arange(2 * 12).reshape(2, 12)
+    >>> ImageReshaper((2, 2, 3)).fit_transform(flat).shape
+    (2, 2, 2, 3)
+    >>> ImageReshaper((-1,)).fit_transform(np.zeros((5, 32, 32, 3))).shape
+    (5, 3072)
+    """
+
+    def __init__(self, shape=(28, 28, 1)):
+        self.shape = shape
+
+    def fit(self, X, y=None):
+        """Record the sample shape and check that it fits ``shape``."""
+        X = _as_pixels(X, "ImageReshaper")
+        self.sample_shape_ = X.shape[1:]
+        self.output_shape_ = self._output_shape(int(np.prod(self.sample_shape_)))
+        return self
+
+    def transform(self, X):
+        """``(n, *sample_shape_)`` -> ``(n, *output_shape_)``."""
+        check_is_fitted(self, "output_shape_")
+        X = self._checked(X, self.sample_shape_)
+        return X.reshape((len(X), *self.output_shape_))
+
+    def inverse_transform(self, X):
+        """``(n, *output_shape_)`` -> ``(n, *sample_shape_)``."""
+        check_is_fitted(self, "output_shape_")
+        X = self._checked(X, self.output_shape_)
+        return X.reshape((len(X), *self.sample_shape_))
+
+    def _checked(self, X, expected):
+        X = _as_pixels(X, "ImageReshaper")
+        if int(np.prod(X.shape[1:])) != int(np.prod(expected)):
+            raise ValueError(
+                f"ImageReshaper was fitted on samples of shape {expected} "
+                f"({int(np.prod(expected))} values) but got samples of shape "
+                f"{X.shape[1:]} ({int(np.prod(X.shape[1:]))} values)."
+            )
+        return X
+
+    def _output_shape(self, size):
+        shape = tuple(self.shape) if isinstance(self.shape, (tuple, list)) else (self.shape,)
+        if not shape or not all(isinstance(d, numbers.Integral) for d in shape):
+            raise ValueError(
+                f"ImageReshaper: invalid shape={self.shape!r}: expected a tuple of "
+                "integers such as (28, 28, 1) or (-1,)."
+            )
+        if sum(d == -1 for d in shape) > 1 or any(d == 0 or d < -1 for d in shape):
+            raise ValueError(
+                f"ImageReshaper: invalid shape={self.shape!r}: entries must be positive, "
+                "with at most one -1."
+            )
+        known = int(np.prod([d for d in shape if d != -1]))
+        if (-1 in shape and size % known) or (-1 not in shape and size != known):
+            raise ValueError(
+                f"ImageReshaper cannot make images of shape {shape} from samples of "
+                f"{size} values: an image of that shape has {known} values"
+                f"{' per -1 step' if -1 in shape else ''}. Check the image size and "
+                "number of channels (for example (28, 28, 1) for MNIST, (32, 32, 3) "
+                "for CIFAR-10)."
+            )
+        return tuple(size // known if d == -1 else d for d in shape)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class PixelScaler(TransformerMixin, BaseEstimator):
+    """Scale pixel values from ``[0, max_value]`` to ``[0, 1]`` as float32.
+
+    Unlike ``MinMaxScaler``, which scales each pixel position on its own
+    range, this divides every value by the same known maximum, as the Keras
+    tutorials do with ``x / 255``. Values outside ``[0, max_value]`` are an
+    error: they mean the data is not on the scale you said.
+
+    Parameters
+    ----------
+    max_value : float, default=255.0
+        The largest possible pixel value (255 for 8-bit images).
+
+    Examples
+    --------
+    >>> PixelScaler().fit_transform(np.array([[0, 51, 255]], dtype="uint8"))
+    array([[0. , 0.2, 1. ]], dtype=float32)
+    """
+
+    def __init__(self, max_value=255.0):
+        self.max_value = max_value
+
+    def fit(self, X, y=None):
+        """Check the parameter and the input range."""
+        if not isinstance(self.max_value, numbers.Real) or not self.max_value > 0:
+            raise ValueError(
+                f"PixelScaler: invalid max_value={self.max_value!r}: expected a positive "
+                "number, the largest possible pixel value (255 for 8-bit images)."
+            )
+        self._checked(X)
+        self.fitted_ = True
+        return self
+
+    def transform(self, X):
+        """Pixels divided by ``max_value``, as float32."""
+        check_is_fitted(self, "fitted_")
+        return (self._checked(X) / np.float32(self.max_value)).astype("float32")
+
+    def inverse_transform(self, X):
+        """Back to ``[0, max_value]``."""
+        check_is_fitted(self, "fitted_")
+        return np.asarray(X, dtype="float32") * np.float32(self.max_value)
+
+    def _checked(self, X):
+        X = _as_pixels(X, "PixelScaler")
+        if X.size:
+            low, high = X.min(), X.max()
+            if low < 0 or high > self.max_value:
+                raise ValueError(
+                    f"PixelScaler(max_value={self.max_value}) got values from {low} to "
+                    f"{high}, outside [0, {self.max_value}]. Set max_value to the "
+                    "largest possible pixel value, or leave out this step if the data "
+                    "is already scaled."
+                )
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.requires_fit = True
+        return tags

@@ -1,0 +1,237 @@
+"""Text for Keras models: raw strings or token ids -> padded sequences or multi-hot rows.
+
+Both transformers learn their vocabulary in ``fit``, so inside a
+``Pipeline`` each cross-validation fold only sees the words of its own
+training part: no leakage from the test fold.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from skdeep.preprocessing import _sequences as seq
+
+_WORDS = r"(?u)\b\w[\w']*\b"
+
+
+class _TokenEncoder(TransformerMixin, BaseEstimator):
+    """Shared fit: a vocabulary from strings, or the id range of token-id sequences."""
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary (strings) or the id range (token-id sequences)."""
+        self._check_params()
+        documents, self.input_kind_ = seq.as_documents(X, type(self).__name__)
+        first_id = 1 if self.oov_id is None else self.oov_id + 1
+        if self.input_kind_ == "text":
+            tokens = seq.tokenize(documents, self.lowercase, self.token_pattern)
+            self.vocabulary_ = seq.learn_vocabulary(
+                tokens, first_id, self.num_words, type(self).__name__
+            )
+            self.vocabulary_size_ = max(self.vocabulary_.values()) + 1
+            sequences = seq.words_to_ids(tokens, self.vocabulary_, self.oov_id)
+        else:
+            seq.check_ids(documents, type(self).__name__)
+            self.vocabulary_ = None
+            largest = max((int(d.max()) for d in documents if d.size), default=0)
+            self.vocabulary_size_ = self.num_words or max(largest, first_id - 1) + 1
+            sequences = documents
+        self.n_features_in_ = 1
+        return sequences
+
+    def _ids(self, X):
+        """Token ids of each document, limited to the fitted vocabulary."""
+        check_is_fitted(self, "vocabulary_size_")
+        documents, kind = seq.as_documents(X, type(self).__name__)
+        if kind != self.input_kind_:
+            raise ValueError(
+                f"{type(self).__name__} was fitted on {self._kind_name(self.input_kind_)} "
+                f"but got {self._kind_name(kind)}; give it the same kind of input."
+            )
+        if kind == "text":
+            tokens = seq.tokenize(documents, self.lowercase, self.token_pattern)
+            return seq.words_to_ids(tokens, self.vocabulary_, self.oov_id)
+        seq.check_ids(documents, type(self).__name__)
+        return seq.limit_ids(documents, self.vocabulary_size_, self.oov_id)
+
+    @staticmethod
+    def _kind_name(kind):
+        return "strings" if kind == "text" else "token-id sequences"
+
+    def _check_params(self):
+        name = type(self).__name__
+        if self.oov_id is not None and (
+            not isinstance(self.oov_id, numbers.Integral) or self.oov_id < 1
+        ):
+            raise ValueError(
+                f"{name}: invalid oov_id={self.oov_id!r}: expected None (drop unknown "
+                "words) or an integer >= 1 (0 is the padding id)."
+            )
+        lowest = 2 if self.oov_id is None else self.oov_id + 2
+        if self.num_words is not None and (
+            not isinstance(self.num_words, numbers.Integral) or self.num_words < lowest
+        ):
+            raise ValueError(
+                f"{name}: invalid num_words={self.num_words!r}: expected None (keep every "
+                f"word) or an integer >= {lowest}, since ids below {lowest - 1} are "
+                "reserved for padding and out-of-vocabulary words."
+            )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+class TextToSequences(_TokenEncoder):
+    """Turn texts into padded integer token sequences, for Embedding layers.
+
+    Words are numbered by frequency in the training texts: the most
+    frequent gets ``oov_id + 1``. Id 0 is padding, ``oov_id`` stands for
+    words not in the vocabulary. Token-id sequences (lists of ints, as
+    ``keras.datasets.imdb.load_data`` returns) are accepted too: then only
+    ``num_words``, padding and truncation apply.
+
+    Parameters
+    ----------
+    num_words : int or None, default=None
+        Keep the ids below ``num_words``: the ``num_words - oov_id - 1``
+        most frequent words (Keras' ``num_words`` convention). ``None``
+        keeps every word seen in ``fit``.
+    maxlen : int or None, default=None
+        Length of the output rows. ``None`` uses the longest training
+        document.
+    padding, truncating : {"pre", "post"}, default="pre"
+        Side where zeros are added to short documents / where long ones are
+        cut (Keras' ``pad_sequences`` defaults: keep the end of the text).
+    oov_id : int or None, default=1
+        Id of unknown words; ``None`` drops them.
+    lowercase : bool, default=True
+        Lower-case the text before splitting it.
+    token_pattern : str
+        Regular expression for a word (default: runs of letters, digits,
+        underscores and apostrophes).
+
+    Attributes
+    ----------
+    vocabulary_ : dict or None
+        Word -> id (``None`` for token-id input).
+    vocabulary_size_ : int
+        Largest id + 1: the ``vocabulary_size`` (Embedding ``input_dim``)
+        a model needs.
+    maxlen_ : int
+        Length of the output rows.
+    input_kind_ : {"text", "ids"}
+        What ``fit`` was given.
+
+    Examples
+    --------
+    >>> texts = ["a good film", "a bad film", "good"]
+    >>> encoder = TextToSequences(maxlen=4).fit(texts)
+    >>> encoder.vocabulary_
+    {'a': 2, 'film': 3, 'good': 4, 'bad': 5}
+    >>> encoder.transform(["a good plot"])
+    array([[0, 2, 4, 1]], dtype=int32)
+    """
+
+    def __init__(
+        self,
+        num_words=None,
+        maxlen=None,
+        *,
+        padding="pre",
+        truncating="pre",
+        oov_id=1,
+        lowercase=True,
+        token_pattern=_WORDS,
+    ):
+        self.num_words = num_words
+        self.maxlen = maxlen
+        self.padding = padding
+        self.truncating = truncating
+        self.oov_id = oov_id
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary and the row length from the training documents."""
+        sequences = super().fit(X, y)
+        if self.maxlen is None:
+            self.maxlen_ = max(max((len(s) for s in sequences), default=0), 1)
+        else:
+            self.maxlen_ = self.maxlen
+        return self
+
+    def transform(self, X):
+        """Documents -> ``(n_documents, maxlen_)`` int32 token ids."""
+        ids = self._ids(X)
+        return seq.pad(ids, self.maxlen_, self.padding, self.truncating)
+
+    def _check_params(self):
+        super()._check_params()
+        name = type(self).__name__
+        if self.maxlen is not None and (
+            not isinstance(self.maxlen, numbers.Integral) or self.maxlen < 1
+        ):
+            raise ValueError(
+                f"{name}: invalid maxlen={self.maxlen!r}: expected a positive integer "
+                "(the length of the output rows) or None (the longest training document)."
+            )
+        for option in ("padding", "truncating"):
+            if getattr(self, option) not in ("pre", "post"):
+                raise ValueError(
+                    f"{name}: invalid {option}={getattr(self, option)!r}: expected 'pre' "
+                    "(at the start) or 'post' (at the end)."
+                )
+
+
+class MultiHotEncoder(_TokenEncoder):
+    """Turn texts or token-id sequences into multi-hot rows (bag of words).
+
+    Column ``j`` is 1 when the document holds token id ``j``: the
+    ``vectorize_sequences`` step of the Keras IMDB tutorials, inside a
+    pipeline. Column 0 (padding) stays 0.
+
+    Parameters
+    ----------
+    num_words : int or None, default=None
+        Width of the output: ids at or above it count as ``oov_id``
+        (or are dropped). ``None``: every word seen in ``fit``.
+    oov_id : int or None, default=1
+        Column for unknown words; ``None`` ignores them.
+    lowercase, token_pattern
+        As in :class:`TextToSequences`, for string input.
+
+    Attributes
+    ----------
+    vocabulary_, vocabulary_size_, input_kind_
+        As in :class:`TextToSequences`; ``vocabulary_size_`` is the width
+        of the output.
+
+    Examples
+    --------
+    >>> MultiHotEncoder(num_words=6).fit_transform([[1, 3, 3], [2, 9]])
+    array([[0., 1., 0., 1., 0., 0.],
+           [0., 1., 1., 0., 0., 0.]], dtype=float32)
+    """
+
+    def __init__(self, num_words=None, *, oov_id=1, lowercase=True, token_pattern=_WORDS):
+        self.num_words = num_words
+        self.oov_id = oov_id
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+
+    def fit(self, X, y=None):
+        """Learn the vocabulary (strings) or the id range (token-id sequences)."""
+        super().fit(X, y)
+        return self
+
+    def transform(self, X):
+        """Documents -> ``(n_documents, vocabulary_size_)`` float32 0/1 matrix."""
+        ids = self._ids(X)
+        out = np.zeros((len(ids), self.vocabulary_size_), dtype="float32")
+        for i, row in enumerate(ids):
+            out[i, row] = 1.0
+        return out
