@@ -7,12 +7,11 @@ for personal and research use, so the tests download the package with
 """
 
 import csv
-import shutil
-import subprocess
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
+
+from tests.debian import fetch_package
 
 PACKAGE = "python3-pattern"
 MEMBER = "usr/share/doc/python3-pattern/test/corpora/polarity-en-pang&lee2.csv"
@@ -20,28 +19,10 @@ MEMBER = "usr/share/doc/python3-pattern/test/corpora/polarity-en-pang&lee2.csv"
 
 def fetch_snippets(directory):
     """Texts and 0/1 labels, or None when the package cannot be fetched here."""
-    directory = Path(directory)
-    target = directory / "extracted" / MEMBER
-    if not target.exists():
-        if not (shutil.which("apt-get") and shutil.which("dpkg-deb")):
-            return None
-        try:
-            subprocess.run(
-                ["apt-get", "download", PACKAGE],
-                cwd=directory,
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-            archive = next(directory.glob(f"{PACKAGE}_*.deb"))
-            subprocess.run(
-                ["dpkg-deb", "-x", str(archive), str(directory / "extracted")],
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-        except (subprocess.SubprocessError, StopIteration, OSError):
-            return None
+    root = fetch_package(PACKAGE, directory)
+    if root is None:
+        return None
+    target = root / MEMBER
     with open(target, encoding="utf-8-sig", newline="") as f:
         rows = [row for row in csv.reader(f) if len(row) == 2]
     texts = [text.strip() for _, text in rows]

@@ -1,0 +1,159 @@
+"""Small text corpora written by this project, for offline runs of the text tasks.
+
+IMDB and Reuters cannot be shipped here, so the text tasks run offline on
+corpora composed from hand-written phrases with a fixed seed: the same on
+every machine, free of licence limits, and honest about what they are
+(generated text; see :mod:`skdeep.datasets.keras_text` for the real data).
+"""
+
+import numpy as np
+
+POSITIVE = [
+    "wonderful",
+    "brilliant",
+    "moving",
+    "funny",
+    "charming",
+    "excellent",
+    "gripping",
+    "beautiful",
+    "delightful",
+    "superb",
+    "clever",
+    "touching",
+]
+NEGATIVE = [
+    "dull",
+    "boring",
+    "awful",
+    "clumsy",
+    "tedious",
+    "terrible",
+    "predictable",
+    "lifeless",
+    "weak",
+    "dreadful",
+    "silly",
+    "forgettable",
+]
+SUBJECTS = (
+    "the film",
+    "this movie",
+    "the plot",
+    "the acting",
+    "the script",
+    "the ending",
+    "the cast",
+    "the music",
+    "the story",
+    "the direction",
+)
+VERBS = ("was", "felt", "seemed", "is", "looked")
+ADVERBS = ("", "really", "truly", "quite", "very", "rather", "so")
+SETTINGS = (
+    "",
+    "i watched it on friday and",
+    "my friends came along and",
+    "we saw the late show and",
+    "after a long week",
+    "on the second viewing",
+    "to be honest",
+)
+
+
+def make_reviews(n_samples=600, seed=0):
+    """``n_samples`` short movie reviews and their labels (1 positive, 0 negative), balanced.
+
+    The offline stand-in for IMDB: the sentiment lies in a few words among
+    neutral ones, and "but" sometimes joins two clauses.
+
+    Examples
+    --------
+    >>> texts, labels = make_reviews(4)
+    >>> len(texts), labels.tolist()
+    (4, [1, 0, 1, 0])
+    """
+    rng = np.random.RandomState(seed)
+    texts, labels = [], []
+    for i in range(n_samples):
+        label = 1 - i % 2
+        words = POSITIVE if label else NEGATIVE
+        first, second = rng.choice(len(SUBJECTS), 2, replace=False)
+        text = " ".join(
+            part
+            for part in (
+                SETTINGS[rng.randint(len(SETTINGS))],
+                SUBJECTS[first],
+                VERBS[rng.randint(len(VERBS))],
+                ADVERBS[rng.randint(len(ADVERBS))],
+                words[rng.randint(len(words))],
+                "but" if rng.rand() < 0.2 else "and",
+                SUBJECTS[second],
+                VERBS[rng.randint(len(VERBS))],
+                words[rng.randint(len(words))],
+            )
+            if part
+        )
+        texts.append(text)
+        labels.append(label)
+    return texts, np.array(labels)
+
+
+#: Topic words of the newswire corpus; a few are shared between topics, as in real wires.
+TOPICS = {
+    "earn": ["profit", "net", "dividend", "quarter", "shr", "revenues", "earnings", "loss"],
+    "acq": ["acquire", "merger", "stake", "takeover", "bid", "shareholders", "buy", "offer"],
+    "crude": ["oil", "crude", "opec", "barrels", "refinery", "prices", "output", "petroleum"],
+    "grain": ["wheat", "grain", "corn", "tonnes", "harvest", "export", "crop", "prices"],
+    "money-fx": ["dollar", "currency", "yen", "exchange", "central", "bank", "intervention"],
+    "interest": ["rate", "rates", "prime", "bank", "lending", "percent", "cut", "central"],
+}
+#: Topic shares, uneven as in Reuters (most wires are about earnings and acquisitions).
+TOPIC_SHARES = (0.34, 0.24, 0.12, 0.11, 0.1, 0.09)
+NEWS_SUBJECTS = (
+    "the company", "the group", "analysts", "officials", "the ministry", "traders",
+    "the board", "sources", "the government", "a spokesman",
+)  # fmt: skip
+NEWS_VERBS = ("said", "reported", "expected", "announced", "noted", "confirmed")
+NEWS_FILLER = (
+    "on monday", "in a statement", "last week", "for the year", "in new york",
+    "in london", "from a year ago", "according to reuters", "in the first half", "",
+)  # fmt: skip
+
+
+def make_newswire(n_samples=600, seed=0):
+    """``n_samples`` short news wires and their topic (six topics, uneven shares).
+
+    The offline stand-in for the Reuters topics task: each wire is two or
+    three sentences of common newswire phrases holding a few words of its
+    topic; topics share some words (``prices``, ``bank``, ``central``).
+
+    Examples
+    --------
+    >>> texts, topics = make_newswire(3)
+    >>> len(texts), set(topics) <= set(TOPICS)
+    (3, True)
+    """
+    rng = np.random.RandomState(seed)
+    names = list(TOPICS)
+    topics = rng.choice(len(names), size=n_samples, p=TOPIC_SHARES)
+    texts = []
+    for topic in topics:
+        words = TOPICS[names[topic]]
+        sentences = []
+        for _ in range(rng.randint(2, 4)):
+            sentences.append(
+                " ".join(
+                    part
+                    for part in (
+                        NEWS_SUBJECTS[rng.randint(len(NEWS_SUBJECTS))],
+                        NEWS_VERBS[rng.randint(len(NEWS_VERBS))],
+                        words[rng.randint(len(words))],
+                        NEWS_FILLER[rng.randint(len(NEWS_FILLER))],
+                        words[rng.randint(len(words))] if rng.rand() < 0.6 else "",
+                    )
+                    if part
+                )
+            )
+        texts.append(". ".join(sentences) + ".")
+    return texts, np.array(names, dtype=object)[topics]

@@ -1,0 +1,207 @@
+"""Full-data loaders: Keras-cache files are found, checked and read; never downloaded or deleted.
+
+The real MNIST, CIFAR-10, IMDB and Reuters files cannot be fetched here, so
+the reading code runs on files written in their published formats, with the
+expected hash pointed at them. Fashion-MNIST is real: Debian ships it.
+"""
+
+import gzip
+import io
+import json
+import pickle
+import tarfile
+
+import numpy as np
+import pytest
+
+from skdeep.datasets import (
+    DatasetIntegrityError,
+    DatasetNotFoundError,
+    _files,
+    data_home,
+    load_bank_marketing,
+    load_cifar10,
+    load_fashion_mnist,
+    load_imdb,
+    load_mnist,
+    load_reuters,
+)
+from skdeep.datasets import keras_cache as cache
+from tests.debian import fetch_package
+
+
+@pytest.fixture
+def trust(monkeypatch):
+    """Point the expected hash of a known file at a file written by the test."""
+
+    def trust(name, path):
+        url = _files.KNOWN_FILES[name][1]
+        monkeypatch.setitem(_files.KNOWN_FILES, name, (_files.sha256(path), url))
+
+    return trust
+
+
+def test_data_home_follows_keras_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert data_home() == tmp_path / "datasets"
+    assert data_home(tmp_path / "mine") == tmp_path / "mine"
+
+
+@pytest.mark.parametrize(
+    ("loader", "names"),
+    [
+        (load_mnist, "mnist.npz"),
+        (load_fashion_mnist, "train-images-idx3-ubyte.gz"),
+        (load_cifar10, "cifar-10-python.tar.gz"),
+        (load_imdb, "imdb.npz"),
+        (load_reuters, "reuters.npz"),
+    ],
+)
+def test_missing_data_says_where_to_put_it_at_once(loader, names, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "DEBIAN_FASHION_MNIST", tmp_path / "nowhere")
+    with pytest.raises(DatasetNotFoundError, match="never downloads") as error:
+        loader(data_home=tmp_path)
+    assert names in str(error.value) and str(tmp_path) in str(error.value)
+
+
+def test_a_file_with_the_wrong_hash_is_refused_and_kept(tmp_path):
+    path = tmp_path / "mnist.npz"
+    path.write_bytes(b"half a download")
+    with pytest.raises(DatasetIntegrityError, match="left as it is"):
+        load_mnist(data_home=tmp_path)
+    assert path.read_bytes() == b"half a download"
+
+
+def test_mnist_subsets_are_read_from_the_npz(tmp_path, trust):
+    rng = np.random.default_rng(0)
+    arrays = {
+        "x_train": rng.integers(0, 256, (6, 28, 28), dtype=np.uint8),
+        "y_train": np.arange(6, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
+        "y_test": np.arange(4, dtype=np.uint8),
+    }
+    np.savez(tmp_path / "mnist.npz", **arrays)
+    trust("mnist.npz", tmp_path / "mnist.npz")
+    train = load_mnist(data_home=tmp_path)
+    assert train.data.shape == (6, 784) and np.array_equal(train.images, arrays["x_train"])
+    X, y = load_mnist(subset="all", data_home=tmp_path, return_X_y=True)
+    assert X.shape == (10, 784) and y.tolist() == [0, 1, 2, 3, 4, 5, 0, 1, 2, 3]
+    with pytest.raises(ValueError, match="Invalid subset='valid'"):
+        load_mnist(subset="valid", data_home=tmp_path)
+
+
+def _ragged(rows):
+    array = np.empty(len(rows), dtype=object)
+    array[:] = [list(r) for r in rows]
+    return array
+
+
+def test_imdb_sequences_are_prepared_as_keras_does(tmp_path, trust):
+    train = _ragged([[5, 9, 30], [7, 7], [40, 1, 2, 3, 4]])
+    test = _ragged([[6], [9, 9, 9]])
+    np.savez(tmp_path / "imdb.npz", x_train=train, y_train=[1, 0, 1], x_test=test, y_test=[0, 1])
+    (tmp_path / "imdb_word_index.json").write_text(json.dumps({"the": 1, "film": 2}))
+    trust("imdb.npz", tmp_path / "imdb.npz")
+    bunch = load_imdb(data_home=tmp_path, num_words=12, seed=113)
+    assert bunch.word_index == {"the": 1, "film": 2}
+    assert len(bunch.data) == 3 and sorted(bunch.target.tolist()) == [0, 1, 1]
+    for sequence in bunch.data:
+        assert sequence[0] == 1  # start_char
+        assert all(w < 12 for w in sequence)
+    ids = sorted(map(tuple, bunch.data))
+    assert (1, 8, 2, 2) in ids  # 5+3=8 kept; 9+3=12 and 30+3 -> oov 2
+    X, _ = load_imdb(data_home=tmp_path, subset="test", maxlen=4, return_X_y=True)
+    assert [list(s) for s in X] == [[1, 9]]  # sequences of maxlen tokens or more dropped
+
+
+def test_reuters_split_follows_test_split(tmp_path, trust):
+    xs = _ragged([[i, i + 1] for i in range(10)])
+    np.savez(tmp_path / "reuters.npz", x=xs, y=np.arange(10) % 3)
+    trust("reuters.npz", tmp_path / "reuters.npz")
+    X_train, y_train = load_reuters(data_home=tmp_path, test_split=0.3, return_X_y=True)
+    X_test, _ = load_reuters(data_home=tmp_path, subset="test", test_split=0.3, return_X_y=True)
+    assert len(X_train) == 7 and len(X_test) == 3
+    assert set(y_train) <= {0, 1, 2}
+
+
+def _cifar_batch(n, label):
+    batch = {b"data": np.full((n, 3072), label, dtype=np.uint8), b"labels": [label] * n}
+    return pickle.dumps(batch, protocol=4)
+
+
+def _write_cifar(folder):
+    folder.mkdir(parents=True)
+    for i in range(1, 6):
+        (folder / f"data_batch_{i}").write_bytes(_cifar_batch(2, i))
+    (folder / "test_batch").write_bytes(_cifar_batch(3, 0))
+
+
+def test_cifar10_is_read_from_the_keras_archive(tmp_path, trust):
+    _write_cifar(tmp_path / "src" / "cifar-10-batches-py")
+    archive = tmp_path / "cifar-10-batches-py-target_archive"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tmp_path / "src" / "cifar-10-batches-py", arcname="cifar-10-batches-py")
+    trust("cifar-10-python.tar.gz", archive)
+    bunch = load_cifar10(data_home=tmp_path)
+    assert bunch.images.shape == (10, 32, 32, 3) and bunch.data.shape == (10, 3072)
+    assert bunch.target.tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert bunch.target_names[3] == "cat"
+
+
+def test_cifar10_from_an_extracted_folder_refuses_foreign_pickles(tmp_path):
+    folder = tmp_path / "cifar-10-batches-py"
+    _write_cifar(folder)
+    assert load_cifar10(subset="test", data_home=tmp_path).images.shape == (3, 32, 32, 3)
+    (folder / "test_batch").write_bytes(pickle.dumps(io.StringIO("not data")))
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
+        load_cifar10(subset="test", data_home=tmp_path)
+
+
+def test_fashion_mnist_with_wrong_content_is_refused_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "DEBIAN_FASHION_MNIST", tmp_path / "nowhere")
+    folder = tmp_path / "fashion-mnist"
+    folder.mkdir()
+    for name in cache._FASHION_FILES:
+        with gzip.open(folder / f"{name}.gz", "wb") as f:
+            f.write(b"\0" * 64)
+    with pytest.raises(DatasetIntegrityError, match="content hash"):
+        load_fashion_mnist(data_home=tmp_path)
+    assert all(path.stat().st_size > 0 for path in folder.iterdir())
+
+
+@pytest.mark.slow
+def test_real_fashion_mnist_from_the_debian_package(tmp_path_factory, monkeypatch):
+    root = fetch_package("dataset-fashion-mnist", tmp_path_factory.mktemp("fashion"))
+    if root is None:
+        pytest.skip("apt-get cannot fetch dataset-fashion-mnist on this machine")
+    monkeypatch.setattr(cache, "DEBIAN_FASHION_MNIST", root / "usr/share/datasets/fashion-mnist")
+    test = load_fashion_mnist(subset="test", data_home=tmp_path_factory.mktemp("empty"))
+    assert test.images.shape == (10000, 28, 28)
+    assert np.bincount(test.target).tolist() == [1000] * 10
+    assert test.target_names[9] == "Ankle boot"
+
+
+BANK_CSV = """\
+"age";"job";"marital";"balance";"y"
+58;"management";"married";2143;"no"
+44;"technician";"single";29;"yes"
+33;"entrepreneur";"married";2;"no"
+"""
+
+
+def test_bank_marketing_reads_the_uci_csv_without_changing_it(tmp_path):
+    path = tmp_path / "bank-full.csv"
+    path.write_text(BANK_CSV)
+    X, y = load_bank_marketing(path, return_X_y=True)
+    assert list(X.columns) == ["age", "job", "marital", "balance"]
+    assert y.tolist() == ["no", "yes", "no"] and X["age"].dtype.kind == "i"
+    assert path.read_text() == BANK_CSV
+
+
+def test_bank_marketing_errors_name_the_problem(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Download bank.zip"):
+        load_bank_marketing(tmp_path / "missing.csv")
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="expected a 'y' target"):
+        load_bank_marketing(other)

@@ -1,0 +1,36 @@
+"""Offline data: photo patches and the generated text corpora."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from skdeep.datasets import load_photo_patches, make_newswire, make_reviews
+
+
+def test_photo_patches_have_cifar_shape_and_real_pixels():
+    bunch = load_photo_patches()
+    assert bunch.images.shape == (520, 32, 32, 3) and bunch.images.dtype == np.uint8
+    assert Counter(bunch.target) == {"china": 260, "flower": 260}
+    assert bunch.images.std() > 20  # real photographs, not flat colour
+    X, y = load_photo_patches(patch_size=16, stride=16, return_X_y=True)
+    assert X.shape[1] == 16 * 16 * 3 and len(X) == len(y) > 520
+
+
+@pytest.mark.parametrize(
+    ("params", "message"), [({"patch_size": 0}, "patch_size"), ({"stride": 0}, "stride")]
+)
+def test_photo_patch_options_are_checked(params, message):
+    with pytest.raises(ValueError, match=message):
+        load_photo_patches(**params)
+
+
+def test_generated_corpora_are_reproducible_and_balanced_as_documented():
+    texts, labels = make_reviews(50)
+    again, _ = make_reviews(50)
+    assert texts == again and labels.sum() == 25
+    assert make_reviews(50, seed=1)[0] != texts
+    wires, topics = make_newswire(600)
+    counts = Counter(topics)
+    assert len(counts) == 6 and counts.most_common(1)[0][0] == "earn"
+    assert all(wire.endswith(".") for wire in wires)
