@@ -23,60 +23,138 @@ def _parser():
     parser = argparse.ArgumentParser(prog="skdeep", description=__doc__)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("list", help="show the tasks and their data")
-    run = commands.add_parser("run", help="cross-validate a task")
+    run = commands.add_parser("run", help="evaluate a task as its tutorial does")
     run.add_argument("task", help="task name, see 'skdeep list'")
-    run.add_argument("--cv", type=_positive, default=10, help="folds (default: 10)")
-    run.add_argument("--epochs", type=_positive, help="epochs (default: the task's)")
+    run.add_argument("--cv", type=_count(2), default=10, help="folds (default: 10)")
+    run.add_argument("--epochs", type=_count(1), help="epochs (default: the tutorial's)")
+    run.add_argument("--grid", action="store_true", help="search the task's parameter grid")
+    run.add_argument(
+        "--full-data",
+        action="store_true",
+        help="full data from the Keras cache (or --data-home), scored on its test split",
+    )
+    run.add_argument("--data-home", help="folder of the full data (default: ~/.keras/datasets)")
+    run.add_argument("--save", metavar="PATH", help="refit on all data and save it with joblib")
+    run.add_argument("--plot", metavar="PATH", help="save the learning curves as a PNG")
     return parser
 
 
-def _positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
-    return value
+def _count(lowest):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < lowest:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {lowest}, got {text!r}")
+        return value
+
+    return parse
 
 
 def _list():
-    from skdeep.tasks import TASKS, get_task
+    from skdeep.tasks import all_tasks
 
-    get_task("pima")  # loads the registry
-    for task in TASKS.values():
-        print(f"{task.name:10s} {task.description}  [{task.data}]")
+    family = None
+    for task in all_tasks():
+        if task.family != family:
+            family = task.family
+            print(f"{family}:")
+        print(f"  {task.name:20s}{task.description}")
+        print(f"  {'':20s}offline: {task.offline_data}; --full-data: {task.full_data}")
     return 0
 
 
 def _run(args):
-    import numpy as np
-    from sklearn.base import clone
-    from sklearn.metrics import get_scorer
-    from sklearn.model_selection import StratifiedKFold
-
-    from skdeep.tasks import get_task
+    from skdeep.datasets import DatasetIntegrityError, DatasetNotFoundError
+    from skdeep.tasks import get_task, run_task
 
     try:
         task = get_task(args.task)
     except ValueError as error:
-        print(f"skdeep: {error}", file=sys.stderr)
-        return 2
-    X, y = task.load()
-    epochs = args.epochs or task.default_epochs
-    pipeline = task.make_pipeline(epochs=epochs)
-    scorer = get_scorer(task.scoring)
-    folds = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=0)
-    print(f"{task.name}: {task.description}; {args.cv}-fold stratified CV, {epochs} epochs")
-    scores = []
-    for i, (train, test) in enumerate(folds.split(X, y), start=1):
-        start = time.perf_counter()
-        fitted = clone(pipeline).fit(X[train], y[train])
-        scores.append(scorer(fitted, X[test], y[test]))
-        print(
-            f"  fold {i:2d}/{args.cv}: {task.scoring} {scores[-1]:.4f} "
-            f"({time.perf_counter() - start:.1f} s)",
-            flush=True,
+        return _fail(error)
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            return _fail("--plot needs matplotlib: pip install 'skdeep[plot]'")
+    epochs = args.epochs or task.epochs
+    print(f"{task.name}: {task.description}", flush=True)
+    bar = ProgressBar()
+    try:
+        result = run_task(
+            task.name,
+            cv=args.cv,
+            epochs=args.epochs,
+            grid=args.grid,
+            full_data=args.full_data,
+            data_home=args.data_home,
+            refit=bool(args.save),
+            progress=bar.update,
         )
-    print(f"{task.scoring}: {np.mean(scores):.4f} +/- {np.std(scores):.4f}")
+    except (DatasetNotFoundError, DatasetIntegrityError, FileNotFoundError) as error:
+        bar.close()
+        return _fail(error)
+    bar.close()
+    print(f"data: {result.source}; {result.protocol}; {epochs} epochs")
+    if args.grid:
+        print("grid (mean +/- std):")
+        for params, mean, std in sorted(result.candidates, key=lambda c: -c[1]):
+            print(f"  {mean:.4f} +/- {std:.4f}  {_short(params)}")
+        print(f"best: {_short(result.best_params)}")
+    print(f"{result.metric}: {result.mean:.4f} +/- {result.std:.4f}")
+    if task.is_classifier:
+        print(result.report())
+    if args.save:
+        import joblib
+
+        joblib.dump(result.estimator, args.save)
+        print(f"saved the pipeline refitted on all the training data to {args.save}")
+    if args.plot:
+        from skdeep.tasks.plots import plot_learning_curves
+
+        plot_learning_curves(result, args.plot)
+        print(f"learning curves saved to {args.plot}")
     return 0
+
+
+def _short(params):
+    return ", ".join(f"{k.removeprefix('model__')}={v}" for k, v in params.items()) or "defaults"
+
+
+def _fail(message):
+    print(f"skdeep: {message}", file=sys.stderr)
+    return 2
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (one line per step when not a terminal)."""
+
+    def __init__(self, stream=None, width=30):
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.start = time.perf_counter()
+        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.drawn = False
+
+    def update(self, done, total, label):
+        """Show ``done`` of ``total`` fits, with ``label`` and the time so far."""
+        filled = int(self.width * done / total)
+        bar = "#" * filled + "." * (self.width - filled)
+        line = f"[{bar}] {done}/{total} {label} ({time.perf_counter() - self.start:.0f} s)"
+        if self.live:
+            self.stream.write("\r" + line)
+            self.drawn = True
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def close(self):
+        """End the bar's line."""
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False
 
 
 if __name__ == "__main__":

@@ -86,6 +86,8 @@ def cnn(
     {input_shape}
     filters : int or tuple of int, default=(32, 64)
         Filters of the convolutions in each block; one block per entry.
+        ``()`` leaves out the convolutions: with ``vocabulary_size`` that is
+        the tutorials' Embedding + Flatten + dense network.
     kernel_size : int or tuple of int, default=3
         Convolution window: an int for a square window, or one size per
         spatial dimension, as in Keras.
@@ -136,7 +138,7 @@ def cnn(
     ['Reshape', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D']
     """
     weights = _layers.weight_options(kernel_initializer, l1, l2, max_norm)
-    filters = _checks.layer_sizes("filters", filters, allow_empty=False)
+    filters = _checks.layer_sizes("filters", filters)
     padding = _checks.choice("padding", padding, ("valid", "same"))
     pooling = _checks.choice("pooling", pooling, ("max", "average"))
     activation = _checks.activation("activation", activation)

@@ -1,5 +1,17 @@
-"""Ready-made recipes for the documented tasks: data, pipeline and protocol."""
+"""Ready-made recipes for the documented tasks: data, pipeline, protocol and grid.
 
-from skdeep.tasks.registry import TASKS, Task, get_task
+Examples
+--------
+>>> from skdeep.tasks import get_task
+>>> task = get_task("iris")
+>>> task.family, task.scoring, task.epochs
+('tabular', 'accuracy', 200)
+>>> pipeline = task.make_pipeline(epochs=5)
+>>> [name for name, _ in pipeline.steps]
+['model']
+"""
 
-__all__ = ["TASKS", "Task", "get_task"]
+from skdeep.tasks.registry import TASKS, Task, TaskData, all_tasks, get_task
+from skdeep.tasks.runner import TaskResult, run_task
+
+__all__ = ["TASKS", "Task", "TaskData", "TaskResult", "all_tasks", "get_task", "run_task"]

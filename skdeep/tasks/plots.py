@@ -1,0 +1,38 @@
+"""Learning curves of a task run, as a PNG (needs matplotlib: ``pip install skdeep[plot]``)."""
+
+
+def plot_learning_curves(result, path):
+    """Plot each fit's per-epoch history of ``result`` and save it to ``path``.
+
+    One panel per quantity Keras recorded (``loss``, and ``val_loss`` or
+    metrics when there are any), one line per fold.
+
+    Parameters
+    ----------
+    result : TaskResult
+        From :func:`skdeep.tasks.run_task`.
+    path : str or path
+        Where the PNG goes.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = sorted({key for history in result.histories for key in history})
+    names = sorted(names, key=lambda n: (n.startswith("val_"), n != "loss", n))
+    figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.6), squeeze=False)
+    for axis, name in zip(axes[0], names, strict=True):
+        for fold, history in enumerate(result.histories, start=1):
+            values = history.get(name, [])
+            axis.plot(range(1, len(values) + 1), values, label=f"fit {fold}", alpha=0.8)
+        axis.set_xlabel("epoch")
+        axis.set_title(name)
+        axis.grid(alpha=0.3)
+    if len(result.histories) <= 10:
+        axes[0][0].legend(fontsize="small")
+    figure.suptitle(f"{result.task.name}: {result.protocol}")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
