@@ -4,8 +4,6 @@ import os
 import subprocess
 import sys
 
-from skdeep.cli import main
-
 
 def _python(code, **env):
     return subprocess.run(
@@ -60,19 +58,6 @@ def test_importing_skdeep_changes_no_keras_state():
         "dict(vars(keras.Model)).keys()); print(before == after)"
     )
     assert result.stdout.strip() == "True", result.stderr[-2000:]
-
-
-def test_command_lists_tasks_and_runs_pima(capsys):
-    assert main(["list"]) == 0
-    assert "pima" in capsys.readouterr().out
-    assert main(["run", "pima", "--cv", "2", "--epochs", "2"]) == 0
-    out = capsys.readouterr().out
-    assert "fold  2/2" in out and "accuracy:" in out and "+/-" in out
-
-
-def test_command_rejects_unknown_task(capsys):
-    assert main(["run", "cifar-99"]) == 2
-    assert "Unknown task 'cifar-99'" in capsys.readouterr().err
 
 
 _THREADS_CODE = (

@@ -1,0 +1,75 @@
+"""The ``skdeep`` command as a user types it."""
+
+import io
+import subprocess
+import sys
+
+import joblib
+import pytest
+
+from skdeep.cli import ProgressBar, main
+from skdeep.tasks import all_tasks
+
+
+def test_list_shows_every_task_with_its_data(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for task in all_tasks():
+        assert task.name in out
+    assert "offline:" in out and "--full-data:" in out
+
+
+def test_run_reports_scores_saves_the_pipeline_and_plots(tmp_path, capsys):
+    saved, plot = tmp_path / "iris.joblib", tmp_path / "curves.png"
+    code = main(
+        ["run", "iris", "--cv", "2", "--epochs", "5", "--save", str(saved), "--plot", str(plot)]
+    )
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "2-fold stratified cross-validation" in captured.out
+    assert "accuracy:" in captured.out and "+/-" in captured.out
+    assert "precision" in captured.out and "virginica" in captured.out  # classification report
+    assert "2/2 fold 2/2" in captured.err  # the progress bar
+    pipeline = joblib.load(saved)
+    assert set(pipeline.predict([[5.1, 3.5, 1.4, 0.2]])) <= {"setosa", "versicolor", "virginica"}
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_with_grid_prints_every_candidate(capsys):
+    assert main(["run", "boston-wider", "--cv", "2", "--epochs", "3", "--grid"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("hidden_layer_sizes=") == 7  # six candidates and the best
+    assert "MSE:" in out and "precision" not in out
+
+
+def test_unknown_task_and_missing_data_get_clear_errors(tmp_path, capsys):
+    assert main(["run", "cifar-99"]) == 2
+    assert "Unknown task 'cifar-99'" in capsys.readouterr().err
+    assert main(["run", "imdb-lstm", "--full-data", "--data-home", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "imdb.npz" in err and "never downloads" in err
+
+
+def test_bad_option_values_are_refused(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", "pima", "--cv", "1"])
+    assert exit_.value.code == 2
+    assert "expected an integer >= 2" in capsys.readouterr().err
+
+
+def test_progress_bar_writes_one_line_per_step_off_a_terminal():
+    stream = io.StringIO()
+    bar = ProgressBar(stream=stream, width=10)
+    bar.update(1, 4, "fold 1/4")
+    bar.update(4, 4, "fold 4/4")
+    bar.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("[##........] 1/4 fold 1/4")
+    assert lines[1].startswith("[##########] 4/4 fold 4/4")
+
+
+def test_python_dash_m_skdeep_is_the_same_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "skdeep", "list"], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and "imdb-cnn-lstm" in result.stdout
