@@ -10,7 +10,18 @@ from skdeep.models import cnn, mlp, rnn
 from skdeep.models._docs import SHARED_PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["estimators.md", "models.md", "mlp.md", "cnn.md", "rnn.md"]
+PAGES = [
+    "estimators.md",
+    "models.md",
+    "mlp.md",
+    "cnn.md",
+    "rnn.md",
+    "tutorial-tabular.md",
+    "tutorial-images.md",
+    "tutorial-text.md",
+    "datasets.md",
+    "tasks.md",
+]
 SHARED = set(SHARED_PARAMETERS)
 
 
@@ -47,3 +58,12 @@ def test_each_family_page_documents_every_parameter(builder, page):
     for name in sorted(SHARED):
         assert f"`{name}`" in shared, f"models.md does not document {name}"
         assert name in (builder.__doc__ or ""), f"{builder.__name__} docstring lacks {name}"
+
+
+@pytest.mark.parametrize("page", ["tasks.md", "results.md"])
+def test_every_task_is_documented(page):
+    from skdeep.tasks import all_tasks
+
+    text = (ROOT / "docs" / page).read_text()
+    for task in all_tasks():
+        assert f"`{task.name}`" in text, f"{page} does not list {task.name}"

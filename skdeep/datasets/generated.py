@@ -110,6 +110,8 @@ TOPICS = {
 }
 #: Topic shares, uneven as in Reuters (most wires are about earnings and acquisitions).
 TOPIC_SHARES = (0.34, 0.24, 0.12, 0.11, 0.1, 0.09)
+#: Share of sentences about another topic than the wire's own.
+DIGRESSION = 0.35
 NEWS_SUBJECTS = (
     "the company", "the group", "analysts", "officials", "the ministry", "traders",
     "the board", "sources", "the government", "a spokesman",
@@ -125,8 +127,10 @@ def make_newswire(n_samples=600, seed=0):
     """``n_samples`` short news wires and their topic (six topics, uneven shares).
 
     The offline stand-in for the Reuters topics task: each wire is two or
-    three sentences of common newswire phrases holding a few words of its
-    topic; topics share some words (``prices``, ``bank``, ``central``).
+    three sentences of common newswire phrases holding a few topic words;
+    about a third of the sentences digress to another topic, and topics
+    share some words (``prices``, ``bank``, ``central``), so not every wire
+    can be told apart.
 
     Examples
     --------
@@ -139,9 +143,11 @@ def make_newswire(n_samples=600, seed=0):
     topics = rng.choice(len(names), size=n_samples, p=TOPIC_SHARES)
     texts = []
     for topic in topics:
-        words = TOPICS[names[topic]]
         sentences = []
         for _ in range(rng.randint(2, 4)):
+            # A third of the sentences mention another topic, as wires often do.
+            other = rng.randint(len(names)) if rng.rand() < DIGRESSION else topic
+            words = TOPICS[names[other]]
             sentences.append(
                 " ".join(
                     part
