@@ -1,5 +1,6 @@
 """Training control: seeding, early stopping, callbacks, history, warm start."""
 
+import logging
 import random
 
 import keras
@@ -158,3 +159,20 @@ def test_callbacks_that_watch_batches_still_see_every_batch(pima):
     ).fit(X, y)
     assert clf.model_.steps_per_execution == 1
     assert clf.callbacks_[0].batches == 2 * 12
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="a TensorFlow warning")
+def test_repeated_fits_do_not_warn_about_retracing(iris):
+    """A cross-validation fits one new model per fold; that is not excessive retracing."""
+    X, y = iris
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("tensorflow")
+    logger.addHandler(handler)
+    try:
+        for _ in range(8):
+            fast_classifier(epochs=1).fit(X, y).predict(X[:3])
+    finally:
+        logger.removeHandler(handler)
+    assert not [r for r in records if "retracing" in r.getMessage()]

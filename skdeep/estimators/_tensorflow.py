@@ -17,22 +17,27 @@ def seed_tensorflow(seed):
     return lambda: tf.random.set_seed(previous)
 
 
+class _NoRetracingWarning(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
 @contextlib.contextmanager
 def quiet_retracing():
     """Hide TensorFlow's "triggered tf.function retracing" warning for a block.
 
-    Every fitted model traces its own prediction step once; in a
-    cross-validation that is one trace per fold, which TensorFlow reports as
-    excessive retracing although nothing is wrong. The logger's level is put
-    back afterwards.
+    Every new model traces its own training and prediction steps once; in a
+    cross-validation or a grid search that is one trace per fit, which
+    TensorFlow reports as excessive retracing although nothing is wrong.
+    Only that message is dropped; every other warning still shows.
     """
     logger = tf.get_logger()
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    quiet = _NoRetracingWarning()
+    logger.addFilter(quiet)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.removeFilter(quiet)
 
 
 def limit_threads(n_threads):

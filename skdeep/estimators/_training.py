@@ -101,7 +101,7 @@ def predict_in_batches(model, X, batch_size):
     >>> predict_in_batches(model, np.zeros((5, 3), "float32"), batch_size=2).shape
     (5, 2)
     """
-    with _quiet_backend():
+    with quiet_backend():
         if len(X) <= batch_size:
             return _as_numpy(model.predict_on_batch(X))
         parts = [
@@ -111,7 +111,8 @@ def predict_in_batches(model, X, batch_size):
     return np.concatenate(parts)
 
 
-def _quiet_backend():
+def quiet_backend():
+    """A context that hides the backend's misleading retracing warning (TensorFlow)."""
     if keras.backend.backend() == "tensorflow":
         from skdeep.estimators._tensorflow import quiet_retracing
 

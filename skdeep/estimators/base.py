@@ -364,14 +364,15 @@ class BaseKerasEstimator(BaseEstimator):
                 getattr(self, "_whole_epoch_steps", None),
             )
         start = len(self.history_.get("loss", []))
-        history = self.model_.fit(
-            X,
-            y,
-            sample_weight=sample_weight,
-            initial_epoch=start,
-            epochs=start + epochs,
-            **kwargs,
-        )
+        with _training.quiet_backend():
+            history = self.model_.fit(
+                X,
+                y,
+                sample_weight=sample_weight,
+                initial_epoch=start,
+                epochs=start + epochs,
+                **kwargs,
+            )
         self.history_ = _training.extend_history(self.history_, history.history)
         self.n_iter_ = len(self.history_.get("loss", []))
         self.loss_curve_ = list(self.history_.get("loss", []))
