@@ -66,7 +66,7 @@ def test_mnist_pipeline_from_flat_pixels_to_a_cnn():
         PixelScaler(),
         ImageReshaper((28, 28, 1)),
         KerasClassifier(
-            model="cnn", filters=(8,), dense_units=(32,), epochs=4, random_state=0, verbose=0
+            model="cnn", filters=(8,), dense_units=(32,), epochs=8, random_state=0, verbose=0
         ),
     )
     assert cross_val_score(pipeline, X[::2], y[::2], cv=2).mean() > 0.7
