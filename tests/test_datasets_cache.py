@@ -205,3 +205,47 @@ def test_bank_marketing_errors_name_the_problem(tmp_path):
     other.write_text("a,b\n1,2\n")
     with pytest.raises(ValueError, match="expected a 'y' target"):
         load_bank_marketing(other)
+
+
+def _random_corpus(rng, n):
+    return _ragged([rng.integers(1, 60, rng.integers(1, 12)).tolist() for _ in range(n)])
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"num_words": 30, "skip_top": 2},
+        {"maxlen": 8, "oov_char": None},
+        {"start_char": None, "index_from": 0, "seed": 7},
+    ],
+)
+def test_imdb_and_reuters_match_keras_own_preparation(options, tmp_path, trust, monkeypatch):
+    """Keras' loaders run on the same file (their download step pointed at it)."""
+    from keras.src.datasets import imdb as keras_imdb
+    from keras.src.datasets import reuters as keras_reuters
+
+    rng = np.random.default_rng(0)
+    imdb_path, reuters_path = tmp_path / "imdb.npz", tmp_path / "reuters.npz"
+    np.savez(
+        imdb_path,
+        x_train=_random_corpus(rng, 40),
+        y_train=rng.integers(0, 2, 40),
+        x_test=_random_corpus(rng, 30),
+        y_test=rng.integers(0, 2, 30),
+    )
+    np.savez(reuters_path, x=_random_corpus(rng, 50), y=rng.integers(0, 5, 50))
+    trust("imdb.npz", imdb_path)
+    trust("reuters.npz", reuters_path)
+    monkeypatch.setattr(keras_imdb, "get_file", lambda **kwargs: str(imdb_path))
+    monkeypatch.setattr(keras_reuters, "get_file", lambda **kwargs: str(reuters_path))
+
+    for ours, theirs in (
+        (load_imdb, keras_imdb.load_data),
+        (load_reuters, keras_reuters.load_data),
+    ):
+        (x_train, y_train), (x_test, y_test) = theirs(**options)
+        for subset, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+            X, target = ours(subset=subset, data_home=tmp_path, return_X_y=True, **options)
+            assert [list(s) for s in X] == [list(s) for s in x]
+            assert target.tolist() == np.asarray(y).tolist()
