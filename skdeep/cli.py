@@ -96,6 +96,8 @@ def _run(args):
         bar.close()
         return _fail(error)
     bar.close()
+    if args.grid and not args.epochs and "model__epochs" in task.param_grid:
+        epochs = "grid's"
     print(f"data: {result.source}; {result.protocol}; {epochs} epochs")
     if args.grid:
         print("grid (mean +/- std):")
