@@ -14,9 +14,46 @@ def main(argv=None):
         parser.print_help()
         return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before Keras loads TF
+    _import_backend_quietly()
     if args.command == "list":
         return _list()
     return _run(args)
+
+
+def _import_backend_quietly():
+    """Import Keras with the backend's C++ start-up lines kept off the terminal.
+
+    TensorFlow writes "oneDNN custom operations are on", "Could not find cuda
+    drivers" and the like straight to file descriptor 2 while it loads, before
+    any log level applies. They are captured; if the import fails, they are
+    written out after all, with the Python error. A first small operation
+    starts the backend's runtime, which logs its CPU features.
+    """
+    import tempfile
+
+    try:
+        saved = os.dup(2)
+    except OSError:
+        saved = None
+    if saved is None:
+        import keras
+
+        return keras
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import keras
+
+            keras.ops.convert_to_numpy(keras.ops.zeros((1,)))
+        except BaseException:
+            os.dup2(saved, 2)
+            captured.seek(0)
+            sys.stderr.write(captured.read().decode(errors="replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    return keras
 
 
 def _parser():

@@ -5,7 +5,7 @@ from sklearn.pipeline import Pipeline
 from skdeep.datasets import load_cifar10, load_mnist, load_mnist_subset, load_photo_patches
 from skdeep.estimators import KerasClassifier
 from skdeep.preprocessing import ImageReshaper, PixelScaler
-from skdeep.tasks.registry import Task, TaskData, register
+from skdeep.tasks.registry import TaskData, register_recipe
 
 
 def mnist_mlp_pipeline(epochs=10, random_state=0):
@@ -110,22 +110,8 @@ def _load_colour(full_data=False, data_home=None):
     )
 
 
-def _images(name, description, offline, full, load, make, grid, epochs, published):
-    register(
-        Task(
-            name=name,
-            family="images",
-            description=description,
-            offline_data=offline,
-            full_data=full,
-            load=load,
-            make_pipeline=make,
-            param_grid=grid,
-            scoring="accuracy",
-            epochs=epochs,
-            published=published,
-        )
-    )
+def _images(*parts):
+    register_recipe("images", *parts)
 
 
 _MNIST = ("bundled MNIST subset (1,000 digits)", "MNIST from the Keras cache")

@@ -88,6 +88,37 @@ def register(task):
     return task
 
 
+def register_recipe(
+    family,
+    name,
+    description,
+    offline_data,
+    full_data,
+    load,
+    make_pipeline,
+    param_grid,
+    epochs,
+    published,
+    scoring="accuracy",
+):
+    """Build a :class:`Task` from its parts, in the order the recipe modules list them."""
+    return register(
+        Task(
+            name=name,
+            family=family,
+            description=description,
+            offline_data=offline_data,
+            full_data=full_data,
+            load=load,
+            make_pipeline=make_pipeline,
+            param_grid=param_grid,
+            scoring=scoring,
+            epochs=epochs,
+            published=published,
+        )
+    )
+
+
 def all_tasks():
     """Every registered task, by family then name."""
     _load_recipes()

@@ -17,7 +17,7 @@ from skdeep.datasets import (
 )
 from skdeep.datasets._files import data_home as default_data_home
 from skdeep.estimators import KerasClassifier, KerasRegressor
-from skdeep.tasks.registry import Task, TaskData, register
+from skdeep.tasks.registry import TaskData, register_recipe
 
 
 def _pipeline(model, scale):
@@ -143,20 +143,8 @@ def _iris_with_names(return_X_y=True):
 
 
 def _tabular(name, description, data, load, make, grid, scoring, epochs, published):
-    register(
-        Task(
-            name=name,
-            family="tabular",
-            description=description,
-            offline_data=data,
-            full_data=data,
-            load=load,
-            make_pipeline=make,
-            param_grid=grid,
-            scoring=scoring,
-            epochs=epochs,
-            published=published,
-        )
+    register_recipe(
+        "tabular", name, description, data, data, load, make, grid, epochs, published, scoring
     )
 
 
@@ -224,18 +212,15 @@ for suffix, hidden, scale, published, description in (
         100,
         f"MSE {published}, 10-fold",
     )
-register(
-    Task(
-        name="bank",
-        family="tabular",
-        description="Mixed categorical/numeric data: one-hot + scaling in a ColumnTransformer",
-        offline_data="bundled German credit (1000 x 20, 13 categorical)",
-        full_data="UCI Bank Marketing: bank-full.csv in --data-home",
-        load=_load_bank,
-        make_pipeline=bank_pipeline,
-        param_grid={"model__hidden_layer_sizes": [(16,), (32, 16)], "model__dropout": [0.0, 0.2]},
-        scoring="accuracy",
-        epochs=30,
-        published="no published Keras figure (German credit: majority class 70 %)",
-    )
+register_recipe(
+    "tabular",
+    "bank",
+    "Mixed categorical/numeric data: one-hot + scaling in a ColumnTransformer",
+    "bundled German credit (1000 x 20, 13 categorical)",
+    "UCI Bank Marketing: bank-full.csv in --data-home",
+    _load_bank,
+    bank_pipeline,
+    {"model__hidden_layer_sizes": [(16,), (32, 16)], "model__dropout": [0.0, 0.2]},
+    30,
+    "no published Keras figure (German credit: majority class 70 %)",
 )

@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from skdeep.datasets import load_imdb, load_reuters, make_newswire, make_reviews
 from skdeep.estimators import KerasClassifier
 from skdeep.preprocessing import MultiHotEncoder, TextToSequences
-from skdeep.tasks.registry import Task, TaskData, register
+from skdeep.tasks.registry import TaskData, register_recipe
 
 IMDB_WORDS = 5000
 MULTI_HOT_WORDS = 10000
@@ -118,22 +118,8 @@ def _load_reuters(full_data=False, data_home=None):
     return TaskData(X, y, X_test, y_test, source="Reuters (Keras cache, 8,982 + 2,246)")
 
 
-def _text(name, description, offline, full, load, make, grid, epochs, published):
-    register(
-        Task(
-            name=name,
-            family="text",
-            description=description,
-            offline_data=offline,
-            full_data=full,
-            load=load,
-            make_pipeline=make,
-            param_grid=grid,
-            scoring="accuracy",
-            epochs=epochs,
-            published=published,
-        )
-    )
+def _text(*parts):
+    register_recipe("text", *parts)
 
 
 _IMDB = ("generated movie reviews (1,000)", "IMDB from the Keras cache")
