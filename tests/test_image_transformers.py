@@ -56,6 +56,8 @@ def test_pixel_scaler_divides_by_the_known_maximum():
 def test_pixel_scaler_refuses_values_off_its_scale():
     with pytest.raises(ValueError, match="outside \\[0, 255"):
         PixelScaler().fit(np.array([[0.0, 300.0]]))
+    with pytest.raises(ValueError, match="Negative values"):
+        PixelScaler().fit(np.array([[-1.0, 3.0]]))
     with pytest.raises(ValueError, match="invalid max_value=0"):
         PixelScaler(max_value=0).fit(np.zeros((1, 2)))
 

@@ -4,19 +4,19 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 
 def _as_pixels(X, name):
-    X = np.asarray(X)
-    if X.ndim < 2:
+    """Numeric, finite pixels with one image per row (any number of dimensions after)."""
+    X = np.asarray(X) if not hasattr(X, "tocsr") and not hasattr(X, "iloc") else X
+    if getattr(X, "ndim", 2) < 2:
         raise ValueError(
-            f"{name} expects one image per row (at least 2-D input), got an array "
-            f"of shape {X.shape}. Reshape a single image with X[None]."
+            f"{name} expects one image per row (at least 2-D input), got an array of "
+            f"shape {X.shape}. Reshape your data: X[None] for a single image, "
+            "X.reshape(-1, 1) for a single pixel."
         )
-    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
-        raise ValueError(f"{name} expects numeric pixels, got dtype {X.dtype}.")
-    return X
+    return check_array(X, allow_nd=True, dtype="numeric", input_name="X")
 
 
 class ImageReshaper(TransformerMixin, BaseEstimator):
@@ -56,7 +56,8 @@ class ImageReshaper(TransformerMixin, BaseEstimator):
         """Record the sample shape and check that it fits ``shape``."""
         X = _as_pixels(X, "ImageReshaper")
         self.sample_shape_ = X.shape[1:]
-        self.output_shape_ = self._output_shape(int(np.prod(self.sample_shape_)))
+        self.n_features_in_ = int(np.prod(self.sample_shape_))
+        self.output_shape_ = self._output_shape(self.n_features_in_)
         return self
 
     def transform(self, X):
@@ -75,9 +76,9 @@ class ImageReshaper(TransformerMixin, BaseEstimator):
         X = _as_pixels(X, "ImageReshaper")
         if int(np.prod(X.shape[1:])) != int(np.prod(expected)):
             raise ValueError(
-                f"ImageReshaper was fitted on samples of shape {expected} "
-                f"({int(np.prod(expected))} values) but got samples of shape "
-                f"{X.shape[1:]} ({int(np.prod(X.shape[1:]))} values)."
+                f"X has {int(np.prod(X.shape[1:]))} features, but ImageReshaper is "
+                f"expecting {int(np.prod(expected))} features as input: it was fitted on "
+                f"samples of shape {expected} and got samples of shape {X.shape[1:]}."
             )
         return X
 
@@ -139,35 +140,48 @@ class PixelScaler(TransformerMixin, BaseEstimator):
                 f"PixelScaler: invalid max_value={self.max_value!r}: expected a positive "
                 "number, the largest possible pixel value (255 for 8-bit images)."
             )
-        self._checked(X)
-        self.fitted_ = True
+        X = self._checked(X)
+        self.n_features_in_ = int(np.prod(X.shape[1:]))
         return self
 
     def transform(self, X):
         """Pixels divided by ``max_value``, as float32."""
-        check_is_fitted(self, "fitted_")
-        return (self._checked(X) / np.float32(self.max_value)).astype("float32")
+        check_is_fitted(self, "n_features_in_")
+        X = self._checked(X)
+        if int(np.prod(X.shape[1:])) != self.n_features_in_:
+            raise ValueError(
+                f"X has {int(np.prod(X.shape[1:]))} features, but PixelScaler is expecting "
+                f"{self.n_features_in_} features as input (the number of values per "
+                "sample seen in fit)."
+            )
+        return (X / np.float32(self.max_value)).astype("float32")
 
     def inverse_transform(self, X):
         """Back to ``[0, max_value]``."""
-        check_is_fitted(self, "fitted_")
+        check_is_fitted(self, "n_features_in_")
         return np.asarray(X, dtype="float32") * np.float32(self.max_value)
 
     def _checked(self, X):
         X = _as_pixels(X, "PixelScaler")
         if X.size:
             low, high = X.min(), X.max()
-            if low < 0 or high > self.max_value:
+            if low < 0:
                 raise ValueError(
-                    f"PixelScaler(max_value={self.max_value}) got values from {low} to "
-                    f"{high}, outside [0, {self.max_value}]. Set max_value to the "
-                    "largest possible pixel value, or leave out this step if the data "
-                    "is already scaled."
+                    f"Negative values in data passed to PixelScaler (down to {low}): "
+                    f"pixels go from 0 to max_value={self.max_value}. Leave out this step "
+                    "if the data is already scaled or standardised."
+                )
+            if high > self.max_value:
+                raise ValueError(
+                    f"PixelScaler(max_value={self.max_value}) got values up to {high}, "
+                    f"outside [0, {self.max_value}]. Set max_value to the largest "
+                    "possible pixel value (65535 for 16-bit images)."
                 )
         return X
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
-        tags.requires_fit = True
+        tags.input_tags.positive_only = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
