@@ -149,3 +149,26 @@ def test_multi_hot_pipeline_trains_an_mlp():
         ),
     )
     assert cross_val_score(pipeline, texts, y, cv=3).mean() > 0.8
+
+
+def test_feature_names_follow_the_columns():
+    encoder = MultiHotEncoder().fit(TEXTS)
+    names = encoder.get_feature_names_out()
+    assert len(names) == encoder.transform(TEXTS).shape[1]
+    assert names[encoder.vocabulary_["good"]] == "good" and names[1] == "<oov>"
+    ids = MultiHotEncoder(num_words=4).fit([[1, 3]]).get_feature_names_out()
+    assert ids.tolist() == ["<pad>", "id_1", "id_2", "id_3"]
+    positions = TextToSequences(maxlen=3).fit(TEXTS).get_feature_names_out()
+    assert positions.tolist() == ["token_0", "token_1", "token_2"]
+
+
+def test_text_column_inside_a_column_transformer_with_pandas_output():
+    from sklearn.compose import ColumnTransformer
+
+    frame = pd.DataFrame({"review": TEXTS, "stars": [5, 1, 4, 3]})
+    columns = ColumnTransformer(
+        [("words", MultiHotEncoder(), "review"), ("stars", "passthrough", ["stars"])]
+    ).set_output(transform="pandas")
+    out = columns.fit_transform(frame)
+    assert "words__good" in out.columns and "stars__stars" in out.columns
+    assert out.loc[0, "words__good"] == 1.0 and out.loc[1, "words__good"] == 0.0

@@ -169,6 +169,11 @@ class TextToSequences(_TokenEncoder):
         ids = self._ids(X)
         return seq.pad(ids, self.maxlen_, self.padding, self.truncating)
 
+    def get_feature_names_out(self, input_features=None):
+        """``token_0`` ... ``token_{maxlen_ - 1}``: one name per position."""
+        check_is_fitted(self, "maxlen_")
+        return np.array([f"token_{i}" for i in range(self.maxlen_)], dtype=object)
+
     def _check_params(self):
         super()._check_params()
         name = type(self).__name__
@@ -235,3 +240,23 @@ class MultiHotEncoder(_TokenEncoder):
         for i, row in enumerate(ids):
             out[i, row] = 1.0
         return out
+
+    def get_feature_names_out(self, input_features=None):
+        """The word of each column (``<pad>``, ``<oov>``), or ``id_j`` for token-id input.
+
+        Examples
+        --------
+        >>> MultiHotEncoder().fit(["b a b"]).get_feature_names_out().tolist()
+        ['<pad>', '<oov>', 'b', 'a']
+        """
+        check_is_fitted(self, "vocabulary_size_")
+        if self.vocabulary_ is None:
+            names = [f"id_{j}" for j in range(self.vocabulary_size_)]
+        else:
+            names = [f"<unused_{j}>" for j in range(self.vocabulary_size_)]
+            for word, j in self.vocabulary_.items():
+                names[j] = word
+            if self.oov_id is not None:
+                names[self.oov_id] = "<oov>"
+        names[0] = "<pad>"
+        return np.array(names, dtype=object)
