@@ -95,3 +95,30 @@ def test_full_data_that_is_missing_fails_at_once_with_where_to_put_it(tmp_path):
 def test_bad_fold_count_is_refused():
     with pytest.raises(ValueError, match="Invalid cv=1"):
         run_task("iris", cv=1)
+
+
+def test_official_test_split_is_used_when_the_data_has_one(tmp_path, monkeypatch):
+    """A task whose data has a test part trains once on the training part and scores there."""
+    from skdeep.datasets import _files
+
+    rng = np.random.default_rng(0)
+    digits = np.tile(np.arange(10), 12).astype(np.uint8)
+    images = (rng.random((120, 28, 28)) * 40).astype(np.uint8)
+    for i, digit in enumerate(digits):  # a bright bar whose row says the digit
+        images[i, 2 + 2 * digit, 4:24] = 255
+    np.savez(
+        tmp_path / "mnist.npz",
+        x_train=images[:100],
+        y_train=digits[:100],
+        x_test=images[100:],
+        y_test=digits[100:],
+    )
+    url = _files.KNOWN_FILES["mnist.npz"][1]
+    monkeypatch.setitem(
+        _files.KNOWN_FILES, "mnist.npz", (_files.sha256(tmp_path / "mnist.npz"), url)
+    )
+    result = run_task("mnist-mlp", full_data=True, data_home=tmp_path, epochs=20, refit=True)
+    assert result.protocol == "official train/test split"
+    assert len(result.scores) == 1 and len(result.y_true) == 20
+    assert result.mean > 0.5  # ten classes: chance is 0.1
+    assert result.estimator.predict(images[100:].reshape(20, -1)).shape == (20,)

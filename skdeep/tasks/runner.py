@@ -125,6 +125,7 @@ def run_task(
         kind = "stratified " if task.is_classifier else ""
         protocol = f"{cv}-fold {kind}cross-validation"
     else:
+        test_part = _indexable(data.X_test), np.asarray(data.y_test)
         splits = [(X, y, None, None)]
         protocol = "official train/test split"
     candidates = list(ParameterGrid(_grid(task, epochs))) if grid else [{}]
@@ -134,8 +135,7 @@ def run_task(
         outcome = {"scores": [], "y_true": [], "y_pred": [], "histories": []}
         for fold, (X_all, y_all, train, test) in enumerate(splits, start=1):
             if train is None:
-                X_fit, y_fit = X_all, y_all
-                X_eval, y_eval = _indexable(data.X_test), np.asarray(data.y_test)
+                (X_fit, y_fit), (X_eval, y_eval) = (X_all, y_all), test_part
             else:
                 X_fit, y_fit = _take(X_all, train), y_all[train]
                 X_eval, y_eval = _take(X_all, test), y_all[test]
@@ -145,6 +145,8 @@ def run_task(
             outcome["y_true"].append(y_eval)
             outcome["y_pred"].append(predicted)
             outcome["histories"].append(dict(fitted.named_steps["model"].history_))
+            if train is None and refit:  # trained on all the training data already
+                outcome["fitted"] = fitted
             done += 1
             if progress is not None:
                 label = f"fold {fold}/{len(splits)}"
@@ -156,7 +158,9 @@ def run_task(
     best_params, best = max(results, key=lambda r: sign * np.mean(r[1]["scores"]))
     estimator = None
     if refit:
-        estimator = clone(base).set_params(**best_params).fit(X, y)
+        estimator = best.get("fitted")
+        if estimator is None:
+            estimator = clone(base).set_params(**best_params).fit(X, y)
     return TaskResult(
         task=task,
         protocol=protocol,
