@@ -165,3 +165,16 @@ def test_bad_cnn_hyperparameters_fail_at_fit_naming_the_parameter(mnist, params,
     clf = _cnn_classifier(**params)
     with pytest.raises(ValueError, match=re.escape(message)):
         clf.fit(X[::20], y[::20])
+
+
+def test_auto_vocabulary_size_follows_the_largest_training_id(review_ids):
+    X, y, vocabulary_size = review_ids
+    model = KerasClassifier(
+        model="cnn", vocabulary_size="auto", filters=(), dense_units=(8,), epochs=1
+    ).fit(X, y)
+    embedding = next(layer for layer in model.model_.layers if "Embedding" in type(layer).__name__)
+    assert embedding.input_dim == int(X.max()) + 1
+    with pytest.raises(ValueError, match="vocabulary_size='auto' needs token ids"):
+        KerasClassifier(model="cnn", vocabulary_size="auto", epochs=1).fit(
+            np.zeros((4, 6, 6, 1)), [0, 1, 0, 1]
+        )
