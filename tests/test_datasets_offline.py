@@ -34,3 +34,11 @@ def test_generated_corpora_are_reproducible_and_balanced_as_documented():
     counts = Counter(topics)
     assert len(counts) == 6 and counts.most_common(1)[0][0] == "earn"
     assert all(wire.endswith(".") for wire in wires)
+
+
+def test_negated_reviews_keep_their_label_and_share():
+    texts, labels = make_reviews(400, negation=0.3)
+    negated = sum(text.count(" not ") for text in texts) / (2 * len(texts))
+    assert 0.25 < negated < 0.35 and labels.mean() == 0.5
+    with pytest.raises(ValueError, match="Invalid negation=2"):
+        make_reviews(10, negation=2)

@@ -61,42 +61,64 @@ SETTINGS = (
 )
 
 
-def make_reviews(n_samples=600, seed=0):
+def make_reviews(n_samples=600, seed=0, negation=0.0):
     """``n_samples`` short movie reviews and their labels (1 positive, 0 negative), balanced.
 
-    The offline stand-in for IMDB: the sentiment lies in a few words among
-    neutral ones, and "but" sometimes joins two clauses.
+    The offline stand-in for IMDB: two clauses, each judging one aspect
+    with a sentiment word among neutral ones.
+
+    Parameters
+    ----------
+    n_samples : int, default=600
+    seed : int, default=0
+    negation : float, default=0.0
+        Share of clauses that say the opposite word negated ("was not
+        dull" in a positive review). When only one of the two clauses is
+        negated, the words alone cannot tell the label: only their order
+        can, which sequence models see and bag-of-words models do not.
 
     Examples
     --------
     >>> texts, labels = make_reviews(4)
     >>> len(texts), labels.tolist()
     (4, [1, 0, 1, 0])
+    >>> make_reviews(2, negation=1.0)[0][0].count(" not ")
+    2
     """
+    if not 0.0 <= negation <= 1.0:
+        raise ValueError(f"Invalid negation={negation!r}: expected a share from 0 to 1.")
     rng = np.random.RandomState(seed)
     texts, labels = [], []
     for i in range(n_samples):
         label = 1 - i % 2
-        words = POSITIVE if label else NEGATIVE
         first, second = rng.choice(len(SUBJECTS), 2, replace=False)
-        text = " ".join(
-            part
-            for part in (
-                SETTINGS[rng.randint(len(SETTINGS))],
-                SUBJECTS[first],
-                VERBS[rng.randint(len(VERBS))],
-                ADVERBS[rng.randint(len(ADVERBS))],
-                words[rng.randint(len(words))],
-                "but" if rng.rand() < 0.2 else "and",
-                SUBJECTS[second],
-                VERBS[rng.randint(len(VERBS))],
-                words[rng.randint(len(words))],
-            )
-            if part
-        )
-        texts.append(text)
+        parts = [
+            SETTINGS[rng.randint(len(SETTINGS))],
+            SUBJECTS[first],
+            VERBS[rng.randint(len(VERBS))],
+            *_judgement(rng, label, negation),
+            "but" if rng.rand() < 0.2 else "and",
+            SUBJECTS[second],
+            VERBS[rng.randint(len(VERBS))],
+            *_judgement(rng, label, negation, adverb=False),
+        ]
+        texts.append(" ".join(part for part in parts if part))
         labels.append(label)
     return texts, np.array(labels)
+
+
+def _judgement(rng, label, negation, adverb=True):
+    """An (adverb and) sentiment word for ``label``, or the opposite word negated.
+
+    With ``negation=0`` the random draws are the same as without negation,
+    so the default corpus does not change.
+    """
+    words = POSITIVE if label else NEGATIVE
+    parts = [ADVERBS[rng.randint(len(ADVERBS))]] if adverb else []
+    if negation and rng.rand() < negation:
+        words = NEGATIVE if label else POSITIVE
+        parts = ["not", *parts]
+    return [*parts, words[rng.randint(len(words))]]
 
 
 #: Topic words of the newswire corpus; a few are shared between topics, as in real wires.

@@ -87,7 +87,7 @@ def reuters_pipeline(epochs=9, random_state=0, batch_size=512):
 def _load_imdb(sequences):
     def load(full_data=False, data_home=None):
         if not full_data:
-            texts, y = make_reviews(1000)
+            texts, y = make_reviews(1000, negation=0.3)
             options = {"batch_size": 32} | ({"maxlen": 40} if sequences else {})
             return TaskData(
                 texts, y, source="generated reviews (offline, 1,000)", pipeline_options=options
@@ -122,7 +122,7 @@ def _text(*parts):
     register_recipe("text", *parts)
 
 
-_IMDB = ("generated movie reviews (1,000)", "IMDB from the Keras cache")
+_IMDB = ("generated movie reviews with negations (1,000)", "IMDB from the Keras cache")
 _text(
     "imdb-mlp",
     "IMDB sentiment: word embedding + MLP",
