@@ -83,6 +83,7 @@ def test_mnist_subsets_are_read_from_the_npz(tmp_path, trust):
     np.savez(tmp_path / "mnist.npz", **arrays)
     trust("mnist.npz", tmp_path / "mnist.npz")
     train = load_mnist(data_home=tmp_path)
+    assert load_mnist(data_home=tmp_path, as_frame=True).data.shape == (6, 784)
     assert train.data.shape == (6, 784) and np.array_equal(train.images, arrays["x_train"])
     X, y = load_mnist(subset="all", data_home=tmp_path, return_X_y=True)
     assert X.shape == (10, 784) and y.tolist() == [0, 1, 2, 3, 4, 5, 0, 1, 2, 3]

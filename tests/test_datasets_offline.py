@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from skdeep.datasets import load_photo_patches, make_newswire, make_reviews
+from skdeep.datasets import load_mnist_subset, load_photo_patches, make_newswire, make_reviews
 
 
 def test_photo_patches_have_cifar_shape_and_real_pixels():
@@ -42,3 +42,12 @@ def test_negated_reviews_keep_their_label_and_share():
     assert 0.25 < negated < 0.35 and labels.mean() == 0.5
     with pytest.raises(ValueError, match="Invalid negation=2"):
         make_reviews(10, negation=2)
+
+
+def test_image_loaders_name_their_pixels_and_give_frames():
+    bunch = load_photo_patches(as_frame=True)
+    assert bunch.data.shape == (520, 3072) and bunch.data.columns[3] == "pixel_0_1_0"
+    assert list(bunch.frame.columns[-1:]) == ["target"] and len(bunch.target) == 520
+    X, y = load_mnist_subset(return_X_y=True, as_frame=True)
+    assert list(X.columns[:2]) == ["pixel_0_0", "pixel_0_1"] and y.name == "target"
+    assert load_mnist_subset().feature_names[-1] == "pixel_27_27"

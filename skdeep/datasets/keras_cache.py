@@ -13,9 +13,9 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
-from sklearn.utils import Bunch
 
 from skdeep.datasets import _files
+from skdeep.datasets._bunch import image_bunch
 
 FASHION_NAMES = [
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -38,7 +38,7 @@ _FASHION_FILES = {
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 
 
-def load_mnist(*, subset="train", data_home=None, return_X_y=False):
+def load_mnist(*, subset="train", data_home=None, return_X_y=False, as_frame=False):
     """Load the full MNIST digits (60,000 train + 10,000 test) from the Keras cache.
 
     Parameters
@@ -50,11 +50,16 @@ def load_mnist(*, subset="train", data_home=None, return_X_y=False):
         ``~/.keras/datasets``.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        ``data`` as a DataFrame with one column per pixel, ``target`` as a
+        Series (as :func:`sklearn.datasets.load_digits` does).
 
     Returns
     -------
     Bunch or tuple
-        ``data`` (n, 784) uint8, ``images`` (n, 28, 28), ``target`` digits.
+        ``data`` (n, 784) uint8, ``images`` (n, 28, 28), ``target`` digits,
+        ``feature_names`` (``pixel_<row>_<column>``), ``target_names``,
+        ``frame`` (with ``as_frame``), ``DESCR``.
 
     Raises
     ------
@@ -69,10 +74,10 @@ def load_mnist(*, subset="train", data_home=None, return_X_y=False):
     with np.load(path, allow_pickle=False) as f:
         parts = {"train": (f["x_train"], f["y_train"]), "test": (f["x_test"], f["y_test"])}
     images, target = _files.pick_subset(parts, subset)
-    return _image_bunch(images, target, list(range(10)), "MNIST", return_X_y)
+    return _image_bunch(images, target, list(range(10)), "MNIST", return_X_y, as_frame)
 
 
-def load_fashion_mnist(*, subset="train", data_home=None, return_X_y=False):
+def load_fashion_mnist(*, subset="train", data_home=None, return_X_y=False, as_frame=False):
     """Load Fashion-MNIST (60,000 + 10,000 clothing images, MIT licence).
 
     Looks in ``data_home/fashion-mnist/`` (the Keras cache layout), then in
@@ -97,10 +102,10 @@ def load_fashion_mnist(*, subset="train", data_home=None, return_X_y=False):
             images = _idx(folder, f"{prefix}-images-idx3-ubyte", 16).reshape(-1, 28, 28)
             parts[part] = images, labels
     images, target = _files.pick_subset(parts, subset)
-    return _image_bunch(images, target, FASHION_NAMES, "Fashion-MNIST", return_X_y)
+    return _image_bunch(images, target, FASHION_NAMES, "Fashion-MNIST", return_X_y, as_frame)
 
 
-def load_cifar10(*, subset="train", data_home=None, return_X_y=False):
+def load_cifar10(*, subset="train", data_home=None, return_X_y=False, as_frame=False):
     """Load CIFAR-10 (50,000 + 10,000 colour images of 32x32, ten classes).
 
     Reads the archive Keras downloads (``cifar-10-batches-py-target_archive``
@@ -139,7 +144,7 @@ def load_cifar10(*, subset="train", data_home=None, return_X_y=False):
         if subset in (part, "all")
     }
     images, target = _files.pick_subset(parts, subset)
-    return _image_bunch(images, target, CIFAR10_NAMES, "CIFAR-10", return_X_y)
+    return _image_bunch(images, target, CIFAR10_NAMES, "CIFAR-10", return_X_y, as_frame)
 
 
 def _cifar_batches(blobs, source):
@@ -175,17 +180,11 @@ def _idx(folder, name, header):
     return np.frombuffer(raw, np.uint8, offset=header)
 
 
-def _image_bunch(images, target, target_names, name, return_X_y):
+def _image_bunch(images, target, target_names, name, return_X_y, as_frame):
     images = np.asarray(images)
     target = np.asarray(target).ravel().astype("int64")
-    data = images.reshape(len(images), -1)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        images=images,
-        target=target,
-        target_names=list(target_names),
-        DESCR=f"{name}: {len(images)} images of shape {images.shape[1:]}, pixels 0-255, "
-        f"{len(target_names)} classes, read from the Keras cache.",
+    descr = (
+        f"{name}: {len(images)} images of shape {images.shape[1:]}, pixels 0-255, "
+        f"{len(target_names)} classes, read from the Keras cache."
     )
+    return image_bunch(images, target, target_names, descr, return_X_y, as_frame)

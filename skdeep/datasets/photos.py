@@ -2,10 +2,11 @@
 
 import numpy as np
 from sklearn.datasets import load_sample_images
-from sklearn.utils import Bunch
+
+from skdeep.datasets._bunch import image_bunch
 
 
-def load_photo_patches(*, patch_size=32, stride=None, return_X_y=False):
+def load_photo_patches(*, patch_size=32, stride=None, return_X_y=False, as_frame=False):
     """Cut 32x32x3 patches from the two real photos scikit-learn ships.
 
     The offline stand-in for CIFAR-10: real colour images of CIFAR's shape,
@@ -21,6 +22,8 @@ def load_photo_patches(*, patch_size=32, stride=None, return_X_y=False):
         patches per photo at 32).
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        ``data`` as a DataFrame with one column per pixel and channel.
 
     Returns
     -------
@@ -53,15 +56,10 @@ def load_photo_patches(*, patch_size=32, stride=None, return_X_y=False):
                 patches.append(photo[top : top + patch_size, left : left + patch_size])
                 labels.append(name)
     images = np.stack(patches)
-    target = np.array(labels, dtype=object)
-    if return_X_y:
-        return images.reshape(len(images), -1), target
-    return Bunch(
-        data=images.reshape(len(images), -1),
-        images=images,
-        target=target,
-        target_names=names,
-        DESCR=f"{len(images)} colour patches of {patch_size}x{patch_size} pixels (0-255) "
+    descr = (
+        f"{len(images)} colour patches of {patch_size}x{patch_size} pixels (0-255) "
         "cut from scikit-learn's sample photos china.jpg and flower.jpg; the label is "
-        "the photo. A CIFAR-shaped offline stand-in.",
+        "the photo. A CIFAR-shaped offline stand-in."
     )
+    target = np.array(labels, dtype=object)
+    return image_bunch(images, target, names, descr, return_X_y, as_frame)

@@ -1,0 +1,46 @@
+"""The Bunch every image loader returns, in scikit-learn's style."""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+
+def pixel_names(sample_shape):
+    """``pixel_<row>_<column>`` (and ``_<channel>``) for each flat pixel column.
+
+    Examples
+    --------
+    >>> pixel_names((2, 2))
+    ['pixel_0_0', 'pixel_0_1', 'pixel_1_0', 'pixel_1_1']
+    >>> pixel_names((1, 1, 3))
+    ['pixel_0_0_0', 'pixel_0_0_1', 'pixel_0_0_2']
+    """
+    return ["pixel_" + "_".join(map(str, index)) for index in np.ndindex(*sample_shape)]
+
+
+def image_bunch(images, target, target_names, descr, return_X_y=False, as_frame=False):
+    """Flat ``data`` and ``images`` with their ``target``, as a Bunch or ``(data, target)``.
+
+    With ``as_frame``, ``data`` is a DataFrame with one named column per
+    pixel, ``target`` a Series and ``frame`` both together, as
+    :func:`sklearn.datasets.load_digits` gives them.
+    """
+    images = np.asarray(images)
+    data = images.reshape(len(images), -1)
+    names = pixel_names(images.shape[1:])
+    frame = None
+    if as_frame:
+        data = pd.DataFrame(data, columns=names)
+        target = pd.Series(target, name="target")
+        frame = pd.concat([data, target], axis=1)
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        images=images,
+        target=target,
+        frame=frame,
+        feature_names=names,
+        target_names=list(target_names),
+        DESCR=descr,
+    )
