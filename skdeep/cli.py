@@ -66,6 +66,9 @@ def _parser():
     run.add_argument("--epochs", type=_count(1), help="epochs (default: the tutorial's)")
     run.add_argument("--grid", action="store_true", help="search the task's parameter grid")
     run.add_argument(
+        "--jobs", type=int, default=None, help="fits at once in worker processes (-1: all cores)"
+    )
+    run.add_argument(
         "--full-data",
         action="store_true",
         help="full data from the Keras cache (or --data-home), scored on its test split",
@@ -127,6 +130,7 @@ def _run(args):
             full_data=args.full_data,
             data_home=args.data_home,
             refit=bool(args.save),
+            n_jobs=args.jobs,
             progress=bar.update,
         )
     except (DatasetNotFoundError, DatasetIntegrityError, FileNotFoundError) as error:

@@ -37,7 +37,7 @@ def test_run_reports_scores_saves_the_pipeline_and_plots(tmp_path, capsys):
 
 
 def test_run_with_grid_prints_every_candidate(capsys):
-    assert main(["run", "boston-wider", "--cv", "2", "--epochs", "3", "--grid"]) == 0
+    assert main(["run", "boston-wider", "--cv", "2", "--epochs", "3", "--grid", "--jobs", "2"]) == 0
     out = capsys.readouterr().out
     assert out.count("hidden_layer_sizes=") == 7  # six candidates and the best
     assert "MSE:" in out and "precision" not in out

@@ -124,3 +124,19 @@ def test_official_test_split_is_used_when_the_data_has_one(tmp_path, monkeypatch
     assert len(result.scores) == 1 and len(result.y_true) == 20
     assert result.mean > 0.5  # ten classes: chance is 0.1
     assert result.estimator.predict(images[100:].reshape(20, -1)).shape == (20,)
+
+
+def test_parallel_fits_give_the_same_scores_as_one_job():
+    progress = []
+    one = run_task("sonar-smaller", cv=3, epochs=5, grid=True)
+    two = run_task(
+        "sonar-smaller",
+        cv=3,
+        epochs=5,
+        grid=True,
+        n_jobs=2,
+        progress=lambda done, total, label: progress.append((done, total)),
+    )
+    assert [c[1] for c in two.candidates] == [c[1] for c in one.candidates]
+    assert two.best_params == one.best_params
+    assert progress[-1] == (9, 9) and len(progress) == 9  # 3 candidates x 3 folds

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, classification_report, mean_squared_error
 from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold
@@ -77,6 +78,7 @@ def run_task(
     data_home=None,
     refit=False,
     random_state=0,
+    n_jobs=None,
     progress=None,
 ):
     """Evaluate the recipe ``name`` as the tutorial does, optionally over its grid.
@@ -102,6 +104,10 @@ def run_task(
         Refit the best pipeline on all the training data (to save it).
     random_state : int, default=0
         Seed of the folds and of the networks.
+    n_jobs : int or None, default=None
+        Fits to run at once in worker processes (joblib; -1: one per core).
+        Each worker limits its framework threads to its share of the cores,
+        and the scores are the same as with one job.
     progress : callable, optional
         ``progress(done, total, label)`` after each fit.
 
@@ -117,6 +123,7 @@ def run_task(
         epochs=epochs or task.epochs, random_state=random_state, **data.pipeline_options
     )
     X, y = _indexable(data.X), np.asarray(data.y)
+    test_part = None
     if data.X_test is None:
         splitter = (StratifiedKFold if task.is_classifier else KFold)(
             cv, shuffle=True, random_state=random_state
@@ -129,36 +136,35 @@ def run_task(
         splits = [(X, y, None, None)]
         protocol = "official train/test split"
     candidates = list(ParameterGrid(_grid(task, epochs))) if grid else [{}]
-    total, done = len(candidates) * len(splits), 0
-    results = []
-    for number, params in enumerate(candidates, start=1):
-        outcome = {"scores": [], "y_true": [], "y_pred": [], "histories": []}
-        for fold, (X_all, y_all, train, test) in enumerate(splits, start=1):
-            if train is None:
-                (X_fit, y_fit), (X_eval, y_eval) = (X_all, y_all), test_part
-            else:
-                X_fit, y_fit = _take(X_all, train), y_all[train]
-                X_eval, y_eval = _take(X_all, test), y_all[test]
-            fitted = clone(base).set_params(**params).fit(X_fit, y_fit)
-            predicted = fitted.predict(X_eval)
-            outcome["scores"].append(_score(task, y_eval, predicted))
-            outcome["y_true"].append(y_eval)
-            outcome["y_pred"].append(predicted)
-            outcome["histories"].append(dict(fitted.named_steps["model"].history_))
-            if train is None and refit:  # trained on all the training data already
-                outcome["fitted"] = fitted
-            done += 1
-            if progress is not None:
-                label = f"fold {fold}/{len(splits)}"
-                if grid:
-                    label = f"candidate {number}/{len(candidates)}, {label}"
-                progress(done, total, label)
-        results.append((params, outcome))
+    jobs = [
+        (number, fold, params, split)
+        for number, params in enumerate(candidates)
+        for fold, split in enumerate(splits)
+    ]
+    keep = refit and data.X_test is not None  # the holdout fit is the refit
+    fits = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
+        delayed(_fit_and_score)(
+            task.is_classifier, base, params, split, test_part, keep, (number, fold)
+        )
+        for number, fold, params, split in jobs
+    )
+    outcomes = [[None] * len(splits) for _ in candidates]
+    for done, ((number, fold), outcome) in enumerate(fits, start=1):
+        outcomes[number][fold] = outcome
+        if progress is not None:
+            label = f"fold {fold + 1}/{len(splits)}"
+            if grid:
+                label = f"candidate {number + 1}/{len(candidates)}, {label}"
+            progress(done, len(jobs), label)
+    results = [
+        (params, {key: [o[key] for o in folds] for key in folds[0]})
+        for params, folds in zip(candidates, outcomes, strict=True)
+    ]
     sign = 1 if task.is_classifier else -1
     best_params, best = max(results, key=lambda r: sign * np.mean(r[1]["scores"]))
     estimator = None
     if refit:
-        estimator = best.get("fitted")
+        estimator = best["fitted"][0]
         if estimator is None:
             estimator = clone(base).set_params(**best_params).fit(X, y)
     return TaskResult(
@@ -176,6 +182,25 @@ def run_task(
     )
 
 
+def _fit_and_score(is_classifier, base, params, split, test_part, keep, key):
+    """Fit one candidate on one split; its score, predictions and history."""
+    X_all, y_all, train, test = split
+    if train is None:
+        (X_fit, y_fit), (X_eval, y_eval) = (X_all, y_all), test_part
+    else:
+        X_fit, y_fit = _take(X_all, train), y_all[train]
+        X_eval, y_eval = _take(X_all, test), y_all[test]
+    fitted = clone(base).set_params(**params).fit(X_fit, y_fit)
+    predicted = fitted.predict(X_eval)
+    return key, {
+        "scores": _score(is_classifier, y_eval, predicted),
+        "y_true": y_eval,
+        "y_pred": predicted,
+        "histories": dict(fitted.named_steps["model"].history_),
+        "fitted": fitted if keep else None,
+    }
+
+
 def _grid(task, epochs):
     grid = dict(task.param_grid)
     if epochs is not None:
@@ -183,8 +208,8 @@ def _grid(task, epochs):
     return grid
 
 
-def _score(task, y_true, y_pred):
-    if task.is_classifier:
+def _score(is_classifier, y_true, y_pred):
+    if is_classifier:
         return float(accuracy_score(y_true, y_pred))
     return float(mean_squared_error(y_true, y_pred))
 
