@@ -44,3 +44,26 @@ def image_bunch(images, target, target_names, descr, return_X_y=False, as_frame=
         target_names=list(target_names),
         DESCR=descr,
     )
+
+
+def frame_bunch(frame, target, descr, return_X_y=False, as_frame=False):
+    """Split a table into features and the ``target`` column, as a Bunch or ``(X, y)``.
+
+    Without ``as_frame``, the features become a float array when all are
+    numeric, an object array otherwise.
+    """
+    X, y = frame.drop(columns=target), frame[target]
+    feature_names = list(X.columns)
+    if not as_frame:
+        numeric = all(pd.api.types.is_numeric_dtype(dtype) for dtype in X.dtypes)
+        X, y = X.to_numpy(None if numeric else object), y.to_numpy(object)
+    if return_X_y:
+        return X, y
+    return Bunch(
+        data=X,
+        target=y,
+        frame=frame if as_frame else None,
+        feature_names=feature_names,
+        target_names=[target],
+        DESCR=descr,
+    )

@@ -4,9 +4,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-from sklearn.utils import Bunch
 
-from skdeep.datasets._bunch import image_bunch
+from skdeep.datasets._bunch import frame_bunch, image_bunch
 
 _DESCRIPTIONS = {
     "pima": "Pima Indians diabetes: 768 women, 8 numeric measurements, target "
@@ -23,20 +22,7 @@ _DESCRIPTIONS = {
 def _load_csv(name, target, return_X_y, as_frame):
     with resources.files("skdeep.datasets").joinpath(f"data/{name}.csv.gz").open("rb") as f:
         frame = pd.read_csv(f, compression="gzip")
-    X, y = frame.drop(columns=target), frame[target]
-    if not as_frame:
-        numeric = all(pd.api.types.is_numeric_dtype(dtype) for dtype in X.dtypes)
-        X, y = X.to_numpy(None if numeric else object), y.to_numpy(object)
-    if return_X_y:
-        return X, y
-    return Bunch(
-        data=X,
-        target=y,
-        frame=frame if as_frame else None,
-        feature_names=list(frame.columns.drop(target)),
-        target_names=[target],
-        DESCR=_DESCRIPTIONS[name],
-    )
+    return frame_bunch(frame, target, _DESCRIPTIONS[name], return_X_y, as_frame)
 
 
 def load_pima(*, return_X_y=False, as_frame=False):

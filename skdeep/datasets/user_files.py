@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import pandas as pd
-from sklearn.utils import Bunch
+
+from skdeep.datasets._bunch import frame_bunch
 
 
 def load_bank_marketing(path, *, return_X_y=False, as_frame=True):
@@ -50,17 +51,8 @@ def load_bank_marketing(path, *, return_X_y=False, as_frame=True):
             f"{path} does not look like the Bank Marketing data: expected a 'y' target "
             f"column among the features, found columns {list(frame.columns)[:8]}."
         )
-    X, y = frame.drop(columns="y"), frame["y"]
-    if not as_frame:
-        X, y = X.to_numpy(object), y.to_numpy(object)
-    if return_X_y:
-        return X, y
-    return Bunch(
-        data=X,
-        target=y,
-        frame=frame if as_frame else None,
-        feature_names=list(X.columns) if as_frame else list(frame.columns.drop("y")),
-        target_names=["y"],
-        DESCR=f"UCI Bank Marketing: {len(frame)} phone-campaign contacts, target 'y' "
-        f"(term deposit subscribed), read from {path.name}.",
+    descr = (
+        f"UCI Bank Marketing: {len(frame)} phone-campaign contacts, target 'y' "
+        f"(term deposit subscribed), read from {path.name}."
     )
+    return frame_bunch(frame, "y", descr, return_X_y, as_frame)

@@ -19,8 +19,8 @@ _WORDS = r"(?u)\b\w[\w']*\b"
 class _TokenEncoder(TransformerMixin, BaseEstimator):
     """Shared fit: a vocabulary from strings, or the id range of token-id sequences."""
 
-    def fit(self, X, y=None):
-        """Learn the vocabulary (strings) or the id range (token-id sequences)."""
+    def _fit_vocabulary(self, X):
+        """Learn the vocabulary (strings) or the id range (ids); the training ids."""
         self._check_params()
         documents, self.input_kind_ = seq.as_documents(X, type(self).__name__)
         first_id = 1 if self.oov_id is None else self.oov_id + 1
@@ -157,7 +157,7 @@ class TextToSequences(_TokenEncoder):
 
     def fit(self, X, y=None):
         """Learn the vocabulary and the row length from the training documents."""
-        sequences = super().fit(X, y)
+        sequences = self._fit_vocabulary(X)
         if self.maxlen is None:
             self.maxlen_ = max(max((len(s) for s in sequences), default=0), 1)
         else:
@@ -230,7 +230,7 @@ class MultiHotEncoder(_TokenEncoder):
 
     def fit(self, X, y=None):
         """Learn the vocabulary (strings) or the id range (token-id sequences)."""
-        super().fit(X, y)
+        self._fit_vocabulary(X)
         return self
 
     def transform(self, X):
