@@ -176,3 +176,59 @@ def test_repeated_fits_do_not_warn_about_retracing(iris):
     finally:
         logger.removeHandler(handler)
     assert not [r for r in records if "retracing" in r.getMessage()]
+
+
+def _seeded_regression_model(meta=None, compile_kwargs=None):
+    init = keras.initializers.GlorotUniform(seed=3)
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(6, activation="tanh", kernel_initializer=init),
+            keras.layers.Dense(1, kernel_initializer=init),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    return model
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fit_trains_exactly_as_keras_does_on_arrays(iris, weighted):
+    """skdeep may feed the rows differently (one repeating dataset for small
+    models on TensorFlow), but the batches, their order and so the weights
+    must be those of ``model.fit`` on the arrays."""
+    from skdeep import KerasRegressor
+
+    X, _ = iris
+    y = (X @ np.array([0.5, -1.0, 0.25, 2.0])).astype("float32")
+    weights = np.linspace(0.5, 1.5, len(X)) if weighted else None
+    options = dict(epochs=4, batch_size=16, shuffle=False)
+    ours = KerasRegressor(model=_seeded_regression_model, **options)
+    ours.fit(X, y, sample_weight=weights)
+    keras_model = _seeded_regression_model()
+    history = keras_model.fit(X, y, sample_weight=weights, verbose=0, **options)
+    np.testing.assert_allclose(ours.history_["loss"], history.history["loss"], rtol=1e-5)
+    np.testing.assert_allclose(
+        ours.predict(X), keras_model.predict_on_batch(X).ravel(), rtol=1e-4, atol=1e-5
+    )
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the TensorFlow feed")
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_repeating_dataset_gives_whole_epochs_of_aligned_rows(shuffle):
+    from skdeep.estimators._tensorflow import repeating_dataset
+
+    rows = np.arange(23)
+    dataset = repeating_dataset((rows * 10, rows, rows / 2), batch_size=5, shuffle=shuffle)
+    batches = [[t.numpy() for t in batch] for batch in dataset.take(3 * 5)]
+    assert [len(b[0]) for b in batches] == [5, 5, 5, 5, 3] * 3  # last batch short
+    for x, y, w in batches:
+        np.testing.assert_array_equal(x, y * 10)  # columns stay row-aligned
+        np.testing.assert_array_equal(w, y / 2)
+    epochs = [np.concatenate([b[1] for b in batches[i : i + 5]]) for i in (0, 5, 10)]
+    for epoch in epochs:
+        np.testing.assert_array_equal(np.sort(epoch), rows)  # every row once
+    if shuffle:
+        assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
+    else:
+        np.testing.assert_array_equal(epochs[0], rows)
+        np.testing.assert_array_equal(epochs[1], rows)

@@ -48,3 +48,29 @@ def limit_threads(n_threads):
     except RuntimeError:  # "cannot be modified after initialization"
         return False
     return True
+
+
+def repeating_dataset(arrays, batch_size, shuffle):
+    """Batches of row-aligned ``arrays``, epoch after epoch, from one ``tf.data`` pipeline.
+
+    Each epoch is the rows in a new random order (or in order without
+    ``shuffle``) cut into ``batch_size`` batches, the last one short, as
+    ``model.fit`` does with arrays; the epochs follow each other in the same
+    iterator, so ``model.fit`` needs ``steps_per_epoch``. The order is drawn
+    from TensorFlow's seed, as Keras' own array input does. Only row
+    indices are shuffled; the rows are gathered per batch. The pipeline
+    runs in the thread that trains (no prefetching thread), so a fit uses
+    the threads it was given and no more.
+    """
+    tensors = tuple(tf.convert_to_tensor(array) for array in arrays)
+    rows = tf.data.Dataset.range(len(arrays[0]))
+    if shuffle:
+        rows = rows.shuffle(len(arrays[0]), reshuffle_each_iteration=True)
+    batches = rows.batch(batch_size).map(
+        lambda index: tuple(tf.gather(tensor, index) for tensor in tensors)
+    )
+    options = tf.data.Options()
+    options.experimental_optimization.inject_prefetch = False
+    options.autotune.enabled = False
+    options.threading.private_threadpool_size = 1
+    return batches.repeat().with_options(options)

@@ -161,6 +161,11 @@ def watches_batches(callback):
 WHOLE_EPOCH_LIMIT = 2_000_000
 
 
+def is_small_model(model, batch_size):
+    """Whether calling a training step costs more than its arithmetic (see WHOLE_EPOCH_LIMIT)."""
+    return model.count_params() * batch_size <= WHOLE_EPOCH_LIMIT
+
+
 def use_whole_epoch_steps(model, steps_per_epoch, batch_size, callbacks, previous):
     """Run a whole epoch of training steps per call into the compiled function.
 
@@ -185,7 +190,7 @@ def use_whole_epoch_steps(model, steps_per_epoch, batch_size, callbacks, previou
     current = getattr(model, "steps_per_execution", None)
     if current is None or current not in (1, previous):
         return None
-    small = model.count_params() * batch_size <= WHOLE_EPOCH_LIMIT
+    small = is_small_model(model, batch_size)
     batch_hooks = any(watches_batches(cb) for cb in callbacks)
     wanted = max(1, int(steps_per_epoch)) if small and not batch_hooks else 1
     if wanted != current:

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skdeep.estimators import _compile, _params, _persistence, _training
+from skdeep.estimators import _compile, _feeding, _params, _persistence, _training
 from skdeep.estimators._seeding import seed_from_random_state, seeded
 from skdeep.estimators._threads import limit_framework_threads
 from skdeep.models.registry import find_builder, get_builder
@@ -355,24 +355,19 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs["callbacks"] = callbacks + list(kwargs.get("callbacks") or [])
         if kwargs.get("validation_data") is not None:
             kwargs["validation_data"] = self._validation_data(kwargs["validation_data"])
+        steps_per_epoch = self._steps_per_epoch(len(X), kwargs)
         if "steps_per_execution" not in _params.routed(params, "compile"):
             self._whole_epoch_steps = _training.use_whole_epoch_steps(
                 self.model_,
-                self._steps_per_epoch(len(X), kwargs),
+                steps_per_epoch,
                 self._fit_batch_size(kwargs),
                 kwargs["callbacks"],
                 getattr(self, "_whole_epoch_steps", None),
             )
         start = len(self.history_.get("loss", []))
+        data = _feeding.fit_data(self.model_, X, y, sample_weight, kwargs, steps_per_epoch)
         with _training.quiet_backend():
-            history = self.model_.fit(
-                X,
-                y,
-                sample_weight=sample_weight,
-                initial_epoch=start,
-                epochs=start + epochs,
-                **kwargs,
-            )
+            history = self.model_.fit(initial_epoch=start, epochs=start + epochs, **data)
         self.history_ = _training.extend_history(self.history_, history.history)
         self.n_iter_ = len(self.history_.get("loss", []))
         self.loss_curve_ = list(self.history_.get("loss", []))
