@@ -232,3 +232,28 @@ def test_repeating_dataset_gives_whole_epochs_of_aligned_rows(shuffle):
     else:
         np.testing.assert_array_equal(epochs[0], rows)
         np.testing.assert_array_equal(epochs[1], rows)
+
+
+def _live_graphs():
+    import gc
+
+    for _ in range(3):  # a freed graph's own subgraphs go in the next pass
+        gc.collect()
+    return sum(type(obj).__name__.endswith("FuncGraph") for obj in gc.get_objects())
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's graphs")
+def test_repeated_fits_release_their_graphs(iris):
+    """A grid search fits hundreds of models in one process; each dropped
+    estimator must leave nothing behind (TensorFlow's gradient registry
+    used to keep every traced training graph alive)."""
+    X, y = iris
+    kept = fast_classifier(epochs=1).fit(X, y)  # a fitted model that stays alive
+    for _ in range(2):
+        fast_classifier(epochs=1).fit(X, y).score(X, y)
+    baseline = _live_graphs()
+    for _ in range(4):
+        fast_classifier(epochs=1).fit(X, y).score(X, y)
+    assert _live_graphs() <= baseline
+    kept.partial_fit(X, y)  # the survivor still trains and predicts
+    assert kept.score(X, y) > 0

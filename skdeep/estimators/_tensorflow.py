@@ -2,8 +2,10 @@
 
 import contextlib
 import logging
+import weakref
 
 import tensorflow as tf
+from tensorflow.python.framework import ops
 
 
 def seed_tensorflow(seed):
@@ -38,6 +40,39 @@ def quiet_retracing():
         yield
     finally:
         logger.removeFilter(quiet)
+
+
+@contextlib.contextmanager
+def gradient_registrations_released_with(owner):
+    """Unregister, once ``owner`` is garbage, the custom gradients traced in this block.
+
+    Tracing a training step registers gradient functions in TensorFlow's
+    global gradient registry: one per ``tf.custom_gradient`` call, and
+    ``tf.distribute``'s gradient all-reduce makes one in every train step.
+    They stay registered for the life of the process, and each keeps the
+    whole traced graph alive: about 3 MB per fit of a small MLP, so memory
+    grew by 170 MB over 50 fits of a grid search. A registration is only
+    looked up while its own graph is traced, and the graph of a fitted
+    model is never differentiated again; so when the model (``owner``) is
+    freed, its registrations go too, and with them its graphs.
+    """
+    registry = getattr(getattr(ops, "_gradient_registry", None), "_registry", None)
+    if not isinstance(registry, dict):  # a TensorFlow without this internal
+        yield
+        return
+    before = set(registry)
+    try:
+        yield
+    finally:
+        new = [name for name in list(registry) if name not in before]
+        new = [name for name in new if str(name).startswith("CustomGradient-")]
+        if new:
+            weakref.finalize(owner, _unregister, registry, new)
+
+
+def _unregister(registry, names):
+    for name in names:
+        registry.pop(name, None)
 
 
 def limit_threads(n_threads):

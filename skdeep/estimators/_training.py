@@ -120,6 +120,16 @@ def quiet_backend():
     return contextlib.nullcontext()
 
 
+def graphs_released_with(model):
+    """A context for training ``model``: what the backend keeps for the traced
+    training step is let go once ``model`` itself is (TensorFlow)."""
+    if keras.backend.backend() == "tensorflow":
+        from skdeep.estimators._tensorflow import gradient_registrations_released_with
+
+        return gradient_registrations_released_with(model)
+    return contextlib.nullcontext()
+
+
 def _as_numpy(outputs):
     if isinstance(outputs, (list, tuple)):
         raise ValueError(

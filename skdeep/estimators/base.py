@@ -366,7 +366,7 @@ class BaseKerasEstimator(BaseEstimator):
             )
         start = len(self.history_.get("loss", []))
         data = _feeding.fit_data(self.model_, X, y, sample_weight, kwargs, steps_per_epoch)
-        with _training.quiet_backend():
+        with _training.quiet_backend(), _training.graphs_released_with(self.model_):
             history = self.model_.fit(initial_epoch=start, epochs=start + epochs, **data)
         self.history_ = _training.extend_history(self.history_, history.history)
         self.n_iter_ = len(self.history_.get("loss", []))
