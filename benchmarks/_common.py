@@ -1,6 +1,7 @@
 """Helpers the benchmark scripts share: timing, tables, the peers, small data."""
 
 import argparse
+import gc
 import os
 import statistics
 import time
@@ -21,16 +22,29 @@ def parse_args(doc, argv, **extra):
     return parser.parse_args(argv)
 
 
+def timed(function):
+    """Wall-clock seconds of one ``function()`` call, garbage collected before.
+
+    A full collection in a process that has imported TensorFlow takes about
+    0.17 s, and Python runs one when enough objects have survived since the
+    last: which contender's timing it lands in is chance. What decides that
+    chance differs between contenders: skdeep frees each fit's traced graphs,
+    raw Keras keeps them (the ``memory`` benchmark), and Python collects less
+    often as the heap grows. Collecting before each timed call, outside the
+    timing, gives every contender the same starting point (``timeit`` turns
+    the collector off for the same reason).
+    """
+    gc.collect()
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
 def seconds(function, repetitions=1, warm_up=False):
     """Median wall-clock seconds of ``function()`` over ``repetitions`` calls."""
     if warm_up:
         function()
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(timed(function) for _ in range(repetitions))
 
 
 def paired_seconds(first, second, repetitions=1, warm_up=False):
@@ -46,9 +60,7 @@ def paired_seconds(first, second, repetitions=1, warm_up=False):
     times = ([], [])
     for _ in range(repetitions):
         for function, bucket in zip((first, second), times, strict=True):
-            start = time.perf_counter()
-            function()
-            bucket.append(time.perf_counter() - start)
+            bucket.append(timed(function))
     return statistics.median(times[0]), statistics.median(times[1])
 
 
