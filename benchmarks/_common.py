@@ -22,7 +22,7 @@ def parse_args(doc, argv, **extra):
     return parser.parse_args(argv)
 
 
-def timed(function):
+def timed(function, collect=True):
     """Wall-clock seconds of one ``function()`` call, garbage collected before.
 
     A full collection in a process that has imported TensorFlow takes about
@@ -32,19 +32,22 @@ def timed(function):
     raw Keras keeps them (the ``memory`` benchmark), and Python collects less
     often as the heap grows. Collecting before each timed call, outside the
     timing, gives every contender the same starting point (``timeit`` turns
-    the collector off for the same reason).
+    the collector off for the same reason). Sub-millisecond timings take the
+    median of many calls instead (``collect=False``): a collection before
+    each would cost more than the call and cool the caches it measures.
     """
-    gc.collect()
+    if collect:
+        gc.collect()
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
 
 
-def seconds(function, repetitions=1, warm_up=False):
-    """Median wall-clock seconds of ``function()`` over ``repetitions`` calls."""
+def seconds(function, repetitions=1, warm_up=False, collect=True):
+    """Median seconds of ``function()`` over ``repetitions`` calls (see :func:`timed`)."""
     if warm_up:
         function()
-    return statistics.median(timed(function) for _ in range(repetitions))
+    return statistics.median(timed(function, collect) for _ in range(repetitions))
 
 
 def paired_seconds(first, second, repetitions=1, warm_up=False):

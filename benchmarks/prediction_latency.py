@@ -88,7 +88,9 @@ def main(argv=None):
         for n in sizes:
             rows = rng.normal(size=(n, 8)).astype("float32")
             reps = max(1, repetitions // 10) if n >= 10_000 else repetitions
-            seconds = measure(lambda rows=rows, predict=predict: predict(rows), reps, warm_up=True)
+            seconds = measure(
+                lambda rows=rows, predict=predict: predict(rows), reps, warm_up=True, collect=False
+            )
             ours.setdefault(n, seconds)
             cells.append(f"{seconds * 1e3:9.2f} ms {seconds / ours[n]:5.1f}x")
         print(f"{name:45s} " + " ".join(f"{c:>21s}" for c in cells))

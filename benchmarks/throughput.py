@@ -49,7 +49,10 @@ def main(argv=None):
     print(f"{'':40s}{'keras':>12s}{'skdeep':>12s}{'ratio':>8s}")
     for title, X, y, params in cases(n_images, n_texts):
         raw, ours = paired_seconds(
-            partial(raw_keras_fit, X, y, params, 1, 32), partial(skdeep_fit, X, y, params, 1, 32)
+            partial(raw_keras_fit, X, y, params, 1, 32),
+            partial(skdeep_fit, X, y, params, 1, 32),
+            repetitions=1 if args.smoke else 5,
+            warm_up=not args.smoke,
         )
         print(f"{title:40s}{len(X) / raw:9.0f} /s{len(X) / ours:9.0f} /s{raw / ours:8.3f}")
     print("(samples per second; ratio = skdeep / keras, higher is better, goal >= 0.97)")
