@@ -15,7 +15,7 @@ import keras
 from skdeep.estimators._training import is_small_model
 
 
-def fit_data(model, X, y, sample_weight, options, steps_per_epoch):
+def fit_data(model, X, y, sample_weight, options, batch_size, steps_per_epoch):
     """The data arguments of ``model.fit``, merged into its ``options``.
 
     Parameters
@@ -29,6 +29,8 @@ def fit_data(model, X, y, sample_weight, options, steps_per_epoch):
     options : dict
         The other ``model.fit`` arguments (``batch_size``, ``shuffle``,
         ``validation_split``, ...), not changed.
+    batch_size : int
+        The batch size the fit uses (``options["batch_size"]`` may be None).
     steps_per_epoch : int
         Batches in one epoch of ``X``.
 
@@ -46,11 +48,10 @@ def fit_data(model, X, y, sample_weight, options, steps_per_epoch):
     >>> model.compile("sgd", "mse")
     >>> X, y = np.zeros((5, 2), "float32"), np.zeros(5, "float32")
     >>> options = {"batch_size": 2, "validation_split": 0.2}
-    >>> fit_data(model, X, y, None, options, 3)["x"] is X  # Keras splits arrays itself
+    >>> fit_data(model, X, y, None, options, 2, 3)["x"] is X  # Keras splits arrays itself
     True
     """
     arrays = {"x": X, "y": y, "sample_weight": sample_weight, **options}
-    batch_size = options.get("batch_size") or 32
     if not _repeating_dataset_applies(model, options, batch_size, steps_per_epoch):
         return arrays
     from skdeep.estimators._tensorflow import repeating_dataset

@@ -355,17 +355,20 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs["callbacks"] = callbacks + list(kwargs.get("callbacks") or [])
         if kwargs.get("validation_data") is not None:
             kwargs["validation_data"] = self._validation_data(kwargs["validation_data"])
+        batch_size = self._fit_batch_size(kwargs)
         steps_per_epoch = self._steps_per_epoch(len(X), kwargs)
         if "steps_per_execution" not in _params.routed(params, "compile"):
             self._whole_epoch_steps = _training.use_whole_epoch_steps(
                 self.model_,
                 steps_per_epoch,
-                self._fit_batch_size(kwargs),
+                batch_size,
                 kwargs["callbacks"],
                 getattr(self, "_whole_epoch_steps", None),
             )
         start = len(self.history_.get("loss", []))
-        data = _feeding.fit_data(self.model_, X, y, sample_weight, kwargs, steps_per_epoch)
+        data = _feeding.fit_data(
+            self.model_, X, y, sample_weight, kwargs, batch_size, steps_per_epoch
+        )
         with _training.quiet_backend(), _training.graphs_released_with(self.model_):
             history = self.model_.fit(initial_epoch=start, epochs=start + epochs, **data)
         self.history_ = _training.extend_history(self.history_, history.history)
