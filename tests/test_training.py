@@ -1,5 +1,6 @@
 """Training control: seeding, early stopping, callbacks, history, warm start."""
 
+import gc
 import logging
 import random
 
@@ -7,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from skdeep import KerasClassifier
+from skdeep import KerasClassifier, KerasRegressor
 from tests.builders import mlp
 from tests.conftest import fast_classifier
 
@@ -196,8 +197,6 @@ def test_fit_trains_exactly_as_keras_does_on_arrays(iris, weighted):
     """skdeep may feed the rows differently (one repeating dataset for small
     models on TensorFlow), but the batches, their order and so the weights
     must be those of ``model.fit`` on the arrays."""
-    from skdeep import KerasRegressor
-
     X, _ = iris
     y = (X @ np.array([0.5, -1.0, 0.25, 2.0])).astype("float32")
     weights = np.linspace(0.5, 1.5, len(X)) if weighted else None
@@ -235,8 +234,6 @@ def test_repeating_dataset_gives_whole_epochs_of_aligned_rows(shuffle):
 
 
 def _live_graphs():
-    import gc
-
     for _ in range(3):  # a freed graph's own subgraphs go in the next pass
         gc.collect()
     return sum(type(obj).__name__.endswith("FuncGraph") for obj in gc.get_objects())
