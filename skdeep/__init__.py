@@ -1,19 +1,31 @@
 """skdeep: Keras deep-learning models as first-class scikit-learn estimators.
 
-The estimators are imported on first use, so that ``import skdeep`` (and the
-``skdeep`` command starting up) does not load Keras and its backend until
-they are needed.
+The estimators and the file functions are imported on first use, so that
+``import skdeep`` (and the ``skdeep`` command starting up) does not load
+Keras and its backend until they are needed.
 """
 
+from skdeep._config import config_context, get_config, set_config  # noqa: F401
+
 __version__ = "0.1.0"
-__all__ = ["KerasClassifier", "KerasRegressor", "__version__"]
+
+_LAZY = {
+    "KerasClassifier": "skdeep.estimators",
+    "KerasRegressor": "skdeep.estimators",
+    "TrainingDivergedError": "skdeep.estimators",
+    "save": "skdeep.serialization",
+    "load": "skdeep.serialization",
+    "get_untrusted": "skdeep.serialization",
+    "export": "skdeep.serialization.export",
+}
+__all__ = sorted([*_LAZY, "__version__", "config_context", "get_config", "set_config"])
 
 
 def __getattr__(name):
-    if name in ("KerasClassifier", "KerasRegressor"):
-        from skdeep import estimators
+    if name in _LAZY:
+        import importlib
 
-        return getattr(estimators, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'skdeep' has no attribute {name!r}")
 
 

@@ -74,7 +74,12 @@ def _parser():
         help="full data from the Keras cache (or --data-home), scored on its test split",
     )
     run.add_argument("--data-home", help="folder of the full data (default: ~/.keras/datasets)")
-    run.add_argument("--save", metavar="PATH", help="refit on all data and save it with joblib")
+    run.add_argument(
+        "--save",
+        metavar="PATH",
+        help="refit on all data and save it: a safe skdeep file if PATH ends with .skdeep, "
+        "else joblib (a pickle: load only your own)",
+    )
     run.add_argument("--plot", metavar="PATH", help="save the learning curves as a PNG")
     return parser
 
@@ -118,6 +123,14 @@ def _run(args):
             import matplotlib  # noqa: F401
         except ImportError:
             return _fail("--plot needs matplotlib: pip install 'skdeep[plot]'")
+    from skdeep._atomic import check_writable
+
+    try:
+        for option, path in (("--save", args.save), ("--plot", args.plot)):
+            if path:
+                check_writable(path, option)
+    except OSError as error:
+        return _fail(error)
     epochs = args.epochs or task.epochs
     print(f"{task.name}: {task.description}", flush=True)
     bar = ProgressBar()
@@ -148,17 +161,33 @@ def _run(args):
     print(f"{result.metric}: {result.mean:.4f} +/- {result.std:.4f}")
     if task.is_classifier:
         print(result.report())
-    if args.save:
-        import joblib
+    try:
+        if args.save:
+            _save(result.estimator, args.save)
+            print(f"saved the pipeline refitted on all the training data to {args.save}")
+        if args.plot:
+            from skdeep.tasks.plots import plot_learning_curves
 
-        joblib.dump(result.estimator, args.save)
-        print(f"saved the pipeline refitted on all the training data to {args.save}")
-    if args.plot:
-        from skdeep.tasks.plots import plot_learning_curves
-
-        plot_learning_curves(result, args.plot)
-        print(f"learning curves saved to {args.plot}")
+            plot_learning_curves(result, args.plot)
+            print(f"learning curves saved to {args.plot}")
+    except OSError as error:
+        return _fail(f"could not write the output ({error}); any previous file is unchanged")
     return 0
+
+
+def _save(estimator, path):
+    """A safe skdeep file for ``.skdeep`` paths, joblib's pickle otherwise; written atomically."""
+    if str(path).endswith(".skdeep"):
+        from skdeep.serialization import save
+
+        save(estimator, path)
+        return
+    import joblib
+
+    from skdeep._atomic import atomic_write
+
+    with atomic_write(path) as file:
+        joblib.dump(estimator, file)
 
 
 def _short(params):

@@ -39,3 +39,18 @@ def encode(train_texts, texts, num_words=5000, maxlen=40):
         tokens = [vocabulary.get(w, 1) for w in text.lower().split()][:maxlen]
         ids[row, maxlen - len(tokens) :] = tokens
     return ids
+
+
+FULL_REVIEWS = "usr/share/doc/python3-pattern/test/corpora/polarity-en-pang&lee1.csv"
+
+
+def fetch_reviews(directory):
+    """The 1,500 full movie reviews (750 positive, 750 negative) and 0/1 labels, or None."""
+    root = fetch_package(PACKAGE, directory)
+    if root is None:
+        return None
+    with open(root / FULL_REVIEWS, encoding="utf-8-sig", newline="") as f:
+        rows = [row for row in csv.reader(f) if len(row) == 2]
+    texts = [text.strip() for _, text in rows]
+    labels = np.array([int(label == "1") for label, _ in rows])
+    return texts, labels

@@ -10,17 +10,23 @@ from skdeep.models import cnn, mlp, rnn
 from skdeep.models._docs import SHARED_PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [
+#: Pages whose examples train for long (tutorials with the published
+#: epochs): they run with the slow tests.
+LONG_PAGES = [
     "estimators.md",
     "models.md",
-    "mlp.md",
-    "cnn.md",
-    "rnn.md",
     "tutorial-tabular.md",
     "tutorial-images.md",
     "tutorial-text.md",
+]
+PAGES = [
+    *(pytest.param(page, marks=pytest.mark.slow) for page in LONG_PAGES),
+    "mlp.md",
+    "cnn.md",
+    "rnn.md",
     "datasets.md",
     "tasks.md",
+    "saving.md",
 ]
 SHARED = set(SHARED_PARAMETERS)
 
@@ -67,3 +73,14 @@ def test_every_task_is_documented(page):
     text = (ROOT / "docs" / page).read_text()
     for task in all_tasks():
         assert f"`{task.name}`" in text, f"{page} does not list {task.name}"
+
+
+def test_the_error_table_lists_every_bad_input_case():
+    from tests.test_bad_input import FIT_CASES, PREDICT_CASES, TRANSFORMER_CASES
+
+    text = (ROOT / "docs" / "errors.md").read_text()
+    for case in (*FIT_CASES, *PREDICT_CASES, *TRANSFORMER_CASES):
+        assert f"| {case[0]} |" in text, (
+            f"docs/errors.md lacks {case[0]!r}: run scripts/error_table.py"
+        )
+    assert "no longer raises" not in text

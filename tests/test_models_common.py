@@ -211,6 +211,7 @@ def test_grid_search_over_mlp_hyperparameters_in_two_processes(iris_strings):
     assert set(search.predict(X[:5])) <= set(y)
 
 
+@pytest.mark.slow
 def test_randomized_search_over_cnn_hyperparameters_in_two_processes(mnist):
     X, y = mnist
     search = RandomizedSearchCV(
@@ -240,6 +241,7 @@ def test_randomized_search_over_cnn_hyperparameters_in_two_processes(mnist):
     assert search.best_params_["kernel_size"] in (3, 5)
 
 
+@pytest.mark.slow
 def test_grid_search_over_rnn_hyperparameters_in_two_processes(review_ids):
     X, y, vocabulary_size = review_ids
     search = GridSearchCV(

@@ -1,8 +1,10 @@
 """The package as a whole: no side effects on import, backend independence, the command."""
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def _python(code, **env):
@@ -35,29 +37,54 @@ def test_jax_backend_fits_predicts_and_pickles_without_importing_tensorflow():
     assert result.stdout.split() == ["True", "True", "True", "False"]
 
 
+def _imported_modules(path):
+    """Every module an ``import`` or ``from ... import`` statement of ``path`` names."""
+    tree = ast.parse(Path(path).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
 def test_library_code_imports_only_keras_not_tensorflow():
-    root = os.path.join(os.path.dirname(__file__), "..", "skdeep")
-    offenders = []
-    for folder, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            if name.endswith(".py") and name != "_tensorflow.py":
-                with open(path) as f:
-                    if "import tensorflow" in f.read():
-                        offenders.append(path)
+    root = Path(__file__).resolve().parent.parent / "skdeep"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "_tensorflow.py"
+        and any(m.split(".")[0] == "tensorflow" for m in _imported_modules(path))
+    ]
     assert offenders == []
 
 
+def test_the_tensorflow_import_check_finds_both_import_forms(tmp_path):
+    (tmp_path / "a.py").write_text("import tensorflow as tf\n")
+    (tmp_path / "b.py").write_text("def f():\n    from tensorflow.python import ops\n")
+    assert list(_imported_modules(tmp_path / "a.py")) == ["tensorflow"]
+    assert list(_imported_modules(tmp_path / "b.py")) == ["tensorflow.python"]
+
+
+_KERAS_STATE = (
+    "import keras, json; from keras.src.backend.common import global_state; "
+    "state = lambda: json.dumps([keras.config.floatx(), keras.config.backend(), "
+    "keras.config.dtype_policy().name, keras.config.image_data_format(), "
+    "keras.config.epsilon(), sorted(vars(keras.Model)), sorted(vars(keras.layers.Layer)), "
+    "repr(global_state.get_global_attribute('global_seed_generator')), "
+    "sorted(k for k in keras.saving.get_custom_objects() if not k.startswith('skdeep>'))]); "
+    "before = state(); "
+    "import skdeep, skdeep.estimators, skdeep.models, skdeep.preprocessing, "
+    "skdeep.datasets, skdeep.tasks, skdeep.cli; from skdeep import KerasClassifier; "
+    "print(before == state(), sorted(keras.saving.get_custom_objects()))"
+)
+
+
 def test_importing_skdeep_changes_no_keras_state():
-    result = _python(
-        "import keras; before = (keras.config.floatx(), keras.config.backend(), "
-        "keras.utils.get_random_seed() if hasattr(keras.utils, 'get_random_seed') else None, "
-        "dict(vars(keras.Model)).keys()); import skdeep; "
-        "after = (keras.config.floatx(), keras.config.backend(), "
-        "keras.utils.get_random_seed() if hasattr(keras.utils, 'get_random_seed') else None, "
-        "dict(vars(keras.Model)).keys()); print(before == after)"
-    )
-    assert result.stdout.strip() == "True", result.stderr[-2000:]
+    result = _python(_KERAS_STATE)
+    assert result.returncode == 0, result.stderr[-2000:]
+    same, registered = result.stdout.split(" ", 1)
+    assert same == "True"
+    assert "skdeep>EpochDecay" in registered  # the subpackages were imported
 
 
 _THREADS_CODE = (

@@ -142,7 +142,7 @@ def test_model_and_build_fn_together_is_an_error(iris):
         ({"optimizer": "adamm"}, "Unknown optimizer: optimizer='adamm'"),
         ({"loss": "cross_entropy_typo"}, "Unknown loss: loss='cross_entropy_typo'"),
         ({"model": None}, "needs a model builder"),
-        ({"predict__verbose": 1}, "predict__"),
+        ({"predict__steps": 1}, "predict__"),
         ({"optimizer__learning_rat": 0.1}, "optimizer__ parameters"),
     ],
 )
@@ -180,3 +180,25 @@ def test_routed_optimizer_options_override_the_instance_config(iris):
     optimizer = keras.optimizers.Adam(learning_rate=0.02)
     clf = KerasClassifier(mlp, optimizer=optimizer, optimizer__learning_rate=0.1).fit(X, y)
     assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.1)
+
+
+def test_grid_search_can_switch_builder_families_with_their_own_arguments(iris):
+    """set_params checks each key against the final builder, not the one before."""
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = iris
+    grid = [
+        {"model": ["mlp"], "hidden_layer_sizes": [(4,)]},
+        {"model": ["cnn"], "filters": [(4,)], "input_shape": [(-1, 1)], "dense_units": [(4,)]},
+    ]
+    search = GridSearchCV(KerasClassifier(model="mlp", epochs=1, batch_size=64), grid, cv=2)
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) == 2
+    clf = KerasClassifier(model="mlp").set_params(model="cnn", filters=(8,))
+    assert clf.get_params()["filters"] == (8,)
+    with pytest.raises(ValueError, match="Invalid parameter 'filters'"):
+        KerasClassifier(model="mlp").set_params(filters=(8,))
+    unchanged = KerasClassifier(model="mlp")
+    with pytest.raises(ValueError):
+        unchanged.set_params(model="cnn", nonsense=1)
+    assert unchanged.model == "mlp" and not hasattr(unchanged, "nonsense")  # all or nothing

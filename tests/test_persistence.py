@@ -54,15 +54,39 @@ def test_unfitted_estimator_with_a_local_builder_pickles_by_value(iris):
     assert clf.fit(X, y).model_.layers[-2].units == 5
 
 
-class NotSerializable(keras.layers.Layer):
-    """A custom layer Keras cannot restore: not registered, odd constructor."""
+class Scale(keras.layers.Layer):
+    """A custom layer that is not registered with Keras."""
 
-    def __init__(self, scale):
-        super().__init__()
+    def __init__(self, scale, **kwargs):
+        super().__init__(**kwargs)
         self.scale = scale
 
     def call(self, x):
         return x * self.scale
+
+
+class Unrebuildable(keras.layers.Layer):
+    """A custom layer whose constructor argument cannot be saved."""
+
+    def __init__(self, handle):
+        super().__init__()
+        self.handle = handle
+
+    def call(self, x):
+        return x
+
+
+def test_a_model_with_an_unregistered_custom_layer_pickles(iris):
+    X, y = iris
+
+    def builder(meta):
+        return keras.Sequential(
+            [keras.Input((4,)), Scale(2.0), keras.layers.Dense(3, activation="softmax")]
+        )
+
+    clf = KerasClassifier(builder, epochs=1).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
 
 
 def test_a_model_that_cannot_be_restored_fails_when_saving(iris):
@@ -72,7 +96,7 @@ def test_a_model_that_cannot_be_restored_fails_when_saving(iris):
         return keras.Sequential(
             [
                 keras.Input((4,)),
-                NotSerializable(2.0),
+                Unrebuildable(object()),
                 keras.layers.Dense(3, activation="softmax"),
             ]
         )
@@ -116,3 +140,41 @@ def test_builder_defined_in_main_works_with_parallel_grid_search(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "best" in result.stdout and "(3,)" in result.stdout
+
+
+def test_a_fitted_estimator_with_file_holding_callbacks_pickles(iris, tmp_path):
+    X, y = iris
+    logger = keras.callbacks.CSVLogger(str(tmp_path / "log.csv"))
+    clf = fast_classifier(epochs=2, callbacks=[logger]).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    restored.set_params(warm_start=True).fit(X, y)  # its copy of the logger writes again
+    assert (tmp_path / "log.csv").read_text().count("\n") == 3  # header and two epochs
+
+
+def test_the_pickle_of_an_early_stopped_estimator_holds_the_model_once(iris):
+    X, y = iris
+    plain = pickle.dumps(fast_classifier(epochs=3).fit(X, y))
+    stopped = fast_classifier(
+        epochs=3, early_stopping=True, callbacks=[keras.callbacks.EarlyStopping(patience=1)]
+    ).fit(X, y)
+    assert len(pickle.dumps(stopped)) < 1.5 * len(plain)
+
+
+def test_a_continuation_after_a_pickle_round_trip_trains_as_in_memory(iris):
+    X, y = iris
+    kept = fast_classifier(epochs=2, warm_start=True, random_state=3).fit(X, y)
+    restored = pickle.loads(pickle.dumps(kept))
+    kept.fit(X, y)
+    restored.fit(X, y)
+    for a, b in zip(kept.model_.get_weights(), restored.model_.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert restored.history_ == kept.history_ and restored.n_iter_ == 4
+
+
+def test_a_damaged_model_inside_a_pickle_says_so(fitted_iris):
+    data = pickle.dumps(fitted_iris)
+    start = data.index(b"PK\x03\x04")  # the embedded .keras archive
+    damaged = data[: start + 100] + b"\0" * 300 + data[start + 400 :]
+    with pytest.raises(ValueError, match="could not be restored.*truncated or damaged"):
+        pickle.loads(damaged)

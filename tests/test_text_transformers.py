@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.dummy import DummyClassifier
+from sklearn.model_selection import StratifiedKFold, cross_val_score, cross_validate
 from sklearn.pipeline import make_pipeline
 
 from skdeep import KerasClassifier
@@ -111,12 +112,24 @@ def test_transformers_clone_and_pickle_with_their_vocabulary():
 
 
 def test_vocabulary_is_learned_inside_each_fold():
+    """In a cross-validated pipeline, each fold's encoder knows only its training words."""
     texts, y = reviews(60)
+    texts = np.array(texts + ["zebra quokka"] * 6, dtype=object)  # words of one fold only
+    y = np.concatenate([y, [0, 1] * 3])
     folds = list(StratifiedKFold(3).split(texts, y))
-    train, test = folds[0]
-    encoder = TextToSequences().fit([texts[i] for i in train])
-    train_words = {w for i in train for w in texts[i].lower().split()}
-    assert set(encoder.vocabulary_) == train_words
+    fitted = cross_validate(
+        make_pipeline(TextToSequences(), DummyClassifier()),
+        texts,
+        y,
+        cv=folds,
+        return_estimator=True,
+    )["estimator"]
+    for (train, test), estimator in zip(folds, fitted, strict=True):
+        vocabulary = set(estimator[0].vocabulary_)
+        assert vocabulary == {w for text in texts[train] for w in text.lower().split()}
+        held_out_only = {w for t in texts[test] for w in t.lower().split()} - vocabulary
+        assert all(word not in vocabulary for word in held_out_only)
+    assert len({frozenset(e[0].vocabulary_) for e in fitted}) == 3  # one per fold
 
 
 def test_text_pipeline_learns_sentiment_with_cross_validation():

@@ -211,28 +211,6 @@ def test_fit_trains_exactly_as_keras_does_on_arrays(iris, weighted):
     )
 
 
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the TensorFlow feed")
-@pytest.mark.parametrize("shuffle", [False, True])
-def test_repeating_dataset_gives_whole_epochs_of_aligned_rows(shuffle):
-    from skdeep.estimators._tensorflow import repeating_dataset
-
-    rows = np.arange(23)
-    dataset = repeating_dataset((rows * 10, rows, rows / 2), batch_size=5, shuffle=shuffle)
-    batches = [[t.numpy() for t in batch] for batch in dataset.take(3 * 5)]
-    assert [len(b[0]) for b in batches] == [5, 5, 5, 5, 3] * 3  # last batch short
-    for x, y, w in batches:
-        np.testing.assert_array_equal(x, y * 10)  # columns stay row-aligned
-        np.testing.assert_array_equal(w, y / 2)
-    epochs = [np.concatenate([b[1] for b in batches[i : i + 5]]) for i in (0, 5, 10)]
-    for epoch in epochs:
-        np.testing.assert_array_equal(np.sort(epoch), rows)  # every row once
-    if shuffle:
-        assert not np.array_equal(epochs[0], epochs[1])  # a new order each epoch
-    else:
-        np.testing.assert_array_equal(epochs[0], rows)
-        np.testing.assert_array_equal(epochs[1], rows)
-
-
 def _live_graphs():
     for _ in range(3):  # a freed graph's own subgraphs go in the next pass
         gc.collect()

@@ -42,6 +42,16 @@ def data_home(data_home=None):
     ``data_home`` when given, else ``$KERAS_HOME/datasets``, else
     ``~/.keras/datasets`` (where ``keras.datasets`` caches its downloads).
 
+    Parameters
+    ----------
+    data_home : str or path, optional
+        A folder given by the user.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
     Examples
     --------
     >>> data_home("/data/keras").as_posix()

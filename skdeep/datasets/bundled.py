@@ -53,7 +53,18 @@ def load_pima(*, return_X_y=False, as_frame=False):
 def load_sonar(*, return_X_y=False, as_frame=False):
     """Load the Sonar data: 208 x 60 floats, labels ``"M"``/``"R"``.
 
-    Parameters and return value as in :func:`load_pima`.
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return pandas objects instead of NumPy arrays.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (208, 60) floats, ``target`` strings ``"M"``/``"R"``,
+        ``feature_names``, ``frame`` (when ``as_frame``), ``DESCR``.
 
     Examples
     --------
@@ -66,7 +77,18 @@ def load_sonar(*, return_X_y=False, as_frame=False):
 def load_boston(*, return_X_y=False, as_frame=False):
     """Load the Boston housing data (regression): 506 x 13, target ``medv``.
 
-    Parameters and return value as in :func:`load_pima`.
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return pandas objects instead of NumPy arrays.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (506, 13) floats, ``target`` the median value ``medv``,
+        ``feature_names``, ``frame`` (when ``as_frame``), ``DESCR``.
 
     Examples
     --------
@@ -81,6 +103,19 @@ def load_german_credit(*, return_X_y=False, as_frame=True):
 
     The real mixed-type stand-in for UCI Bank Marketing. Loaded as a
     DataFrame by default, since 13 of its 20 columns are strings.
+
+    Parameters
+    ----------
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=True
+        Return pandas objects instead of NumPy arrays.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (1000, 20) mixed columns, ``target`` ``"good"``/``"bad"``,
+        ``feature_names``, ``frame`` (when ``as_frame``), ``DESCR``.
 
     Examples
     --------

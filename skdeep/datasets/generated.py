@@ -70,12 +70,21 @@ def make_reviews(n_samples=600, seed=0, negation=0.0):
     Parameters
     ----------
     n_samples : int, default=600
+        Number of reviews.
     seed : int, default=0
+        Seed of the generator: the same seed gives the same reviews.
     negation : float, default=0.0
         Share of clauses that say the opposite word negated ("was not
         dull" in a positive review). When only one of the two clauses is
         negated, the words alone cannot tell the label: only their order
         can, which sequence models see and bag-of-words models do not.
+
+    Returns
+    -------
+    texts : list of str
+        The reviews.
+    labels : ndarray of int
+        1 for positive, 0 for negative.
 
     Examples
     --------
@@ -153,6 +162,20 @@ def make_newswire(n_samples=600, seed=0):
     about a third of the sentences digress to another topic, and topics
     share some words (``prices``, ``bank``, ``central``), so not every wire
     can be told apart.
+
+    Parameters
+    ----------
+    n_samples : int, default=600
+        Number of wires.
+    seed : int, default=0
+        Seed of the generator.
+
+    Returns
+    -------
+    texts : list of str
+        The wires.
+    topics : ndarray of str
+        The topic of each wire.
 
     Examples
     --------

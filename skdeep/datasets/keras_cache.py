@@ -85,8 +85,32 @@ def load_fashion_mnist(*, subset="train", data_home=None, return_X_y=False, as_f
     ``dataset-fashion-mnist`` installs it (``apt-get install
     dataset-fashion-mnist`` works offline from a Debian mirror).
 
-    Parameters and return value as in :func:`load_mnist`; ``target_names``
-    are the ten clothing classes.
+    Parameters
+    ----------
+    subset : {"train", "test", "all"}, default="train"
+        Which part of the official split.
+    data_home : str or path, optional
+        Folder of the Keras cache; default ``$KERAS_HOME/datasets`` or
+        ``~/.keras/datasets``.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        ``data`` as a DataFrame with one column per pixel, ``target`` as a
+        Series.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (n, 784) uint8, ``images`` (n, 28, 28), ``target`` 0-9,
+        ``target_names`` (the ten clothing classes), ``feature_names``,
+        ``frame`` (with ``as_frame``), ``DESCR``.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        The file is not there (message: where to put it).
+    DatasetIntegrityError
+        The file is there but its hash is wrong (it is left untouched).
     """
     folders = [_files.data_home(data_home) / "fashion-mnist", DEBIAN_FASHION_MNIST]
     names = [f"{name}.gz" for name in _FASHION_FILES]
@@ -114,8 +138,32 @@ def load_cifar10(*, subset="train", data_home=None, return_X_y=False, as_frame=F
     when only the extracted folder ``cifar-10-batches-py`` is left, the
     batches in it (whose shapes are checked; there is no hash to compare).
 
-    Parameters and return value as in :func:`load_mnist`; ``images`` has
-    shape (n, 32, 32, 3), ``data`` (n, 3072).
+    Parameters
+    ----------
+    subset : {"train", "test", "all"}, default="train"
+        Which part of the official split.
+    data_home : str or path, optional
+        Folder of the Keras cache; default ``$KERAS_HOME/datasets`` or
+        ``~/.keras/datasets``.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        ``data`` as a DataFrame with one column per pixel, ``target`` as a
+        Series.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data`` (n, 3072) uint8, ``images`` (n, 32, 32, 3), ``target``
+        0-9, ``target_names``, ``feature_names``, ``frame`` (with
+        ``as_frame``), ``DESCR``.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        The file is not there (message: where to put it).
+    DatasetIntegrityError
+        The file is there but its hash is wrong (it is left untouched).
     """
     home = _files.data_home(data_home)
     archives = [

@@ -37,7 +37,7 @@ def load_imdb(
     data_home : str or path, optional
         Folder holding ``imdb.npz`` (and ``imdb_word_index.json``); default
         ``$KERAS_HOME/datasets`` or ``~/.keras/datasets``.
-    num_words, skip_top, maxlen, seed, start_char, oov_char, index_from
+    num_words, skip_top, maxlen, seed, start_char, oov_char, index_from : int or None
         As in ``keras.datasets.imdb.load_data``: keep ids below
         ``num_words`` (others become ``oov_char``), drop reviews of
         ``maxlen`` tokens or more, shift word ranks by ``index_from``.
@@ -88,9 +88,27 @@ def load_reuters(
 ):
     """Load the Reuters newswires (11,228 articles, 46 topics) as token ids.
 
-    Parameters and return value as in :func:`load_imdb`, plus
-    ``test_split`` (the fraction held out as the test part, 0.2 as in
-    Keras); ``target`` is the topic index 0-45.
+    Parameters
+    ----------
+    subset : {"train", "test", "all"}, default="train"
+        Which part of the split.
+    data_home : str or path, optional
+        Folder holding ``reuters.npz``; default ``$KERAS_HOME/datasets`` or
+        ``~/.keras/datasets``.
+    num_words, skip_top, maxlen : int or None
+        As in ``keras.datasets.reuters.load_data``.
+    test_split : float, default=0.2
+        The fraction held out as the test part, as in Keras.
+    seed, start_char, oov_char, index_from : int
+        As in ``keras.datasets.reuters.load_data``.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data``: object array of token-id lists; ``target``: the topic
+        index 0-45; ``word_index`` when it is in the cache, else None.
     """
     options = dict(
         num_words=num_words, skip_top=skip_top, maxlen=maxlen, seed=seed,

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from skdeep.datasets._bunch import frame_bunch
+from skdeep.datasets._files import DatasetIntegrityError
 
 
 def load_bank_marketing(path, *, return_X_y=False, as_frame=True):
@@ -27,7 +28,7 @@ def load_bank_marketing(path, *, return_X_y=False, as_frame=True):
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=True
-        pandas objects (the features mix strings and numbers); False gives
+        Return pandas objects (the features mix strings and numbers); False gives
         an object array.
 
     Returns
@@ -43,16 +44,37 @@ def load_bank_marketing(path, *, return_X_y=False, as_frame=True):
             "Machine Learning Repository (archive.ics.uci.edu, 'Bank Marketing'), unzip "
             "it and pass the path of bank-full.csv."
         )
-    with open(path, encoding="utf-8", errors="replace") as f:
-        header = f.readline()
-    frame = pd.read_csv(path, sep=";" if header.count(";") > header.count(",") else ",")
-    if "y" not in frame.columns or frame.shape[1] < 2:
-        raise ValueError(
+    frame = _read_table(path)
+    if "y" not in frame.columns or frame.shape[1] < 2 or frame.empty:
+        raise DatasetIntegrityError(
             f"{path} does not look like the Bank Marketing data: expected a 'y' target "
-            f"column among the features, found columns {list(frame.columns)[:8]}."
+            f"column among the features and at least one row, found {len(frame)} rows and columns "
+            f"{list(frame.columns)[:8]}. Pass the path of bank-full.csv from the UCI archive."
+        )
+    labels = set(frame["y"].dropna().astype(str).str.strip().unique())
+    if not labels or not labels <= {"yes", "no"} or frame["y"].isna().any():
+        raise DatasetIntegrityError(
+            f"{path}: the target column 'y' should hold 'yes' and 'no' only; found "
+            f"{sorted(labels)[:6]}{' and missing values' if frame['y'].isna().any() else ''}. "
+            "The file may be damaged or another data set."
         )
     descr = (
         f"UCI Bank Marketing: {len(frame)} phone-campaign contacts, target 'y' "
         f"(term deposit subscribed), read from {path.name}."
     )
     return frame_bunch(frame, "y", descr, return_X_y, as_frame)
+
+
+def _read_table(path):
+    """The CSV at ``path`` (semicolons or commas); a damaged file is a DatasetIntegrityError."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            header = f.readline()
+        separator = ";" if header.count(";") > header.count(",") else ","
+        return pd.read_csv(path, sep=separator, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DatasetIntegrityError(
+            f"{path} could not be read as a CSV table ({type(error).__name__}: "
+            f"{str(error)[:200]}). Expected the UCI Bank Marketing CSV (bank-full.csv); "
+            "download and unzip bank.zip again."
+        ) from error

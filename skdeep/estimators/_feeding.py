@@ -1,21 +1,155 @@
-"""How the training data reaches ``model.fit``.
+"""How training data reaches ``model.fit``: the one place that decides it.
 
-Given arrays, Keras' TensorFlow backend opens a new ``tf.data`` iterator for
-every epoch, and one more at the end of each epoch that it never uses; each
-costs about 10 ms. With a small model and small data, an epoch of training
-runs in a few milliseconds (see ``use_whole_epoch_steps``), so those
-iterators are most of the fit: 150 epochs on Iris took 5.0 s, of which 3.2 s
-were iterators. :func:`fit_data` therefore hands small models one dataset
-that repeats epoch after epoch, with the same batches Keras would cut: one
-iterator for the whole fit. Everything else gets the arrays as they are.
+The policy, for every fit:
+
+1. **Whole epochs per compiled call.** Keras calls its compiled training
+   step once per batch; for a small model that call costs more than the
+   arithmetic. When the model is small (``count_params() * batch_size`` up
+   to :data:`SMALL_MODEL_LIMIT`) and no callback acts between batches,
+   skdeep sets ``steps_per_execution`` to the batches of one epoch when it
+   builds the model (through ``compile`` when it compiles, else before the
+   first training step). The batches and their order do not change.
+2. **One input pipeline per fit** (TensorFlow). Given arrays, Keras opens a
+   new ``tf.data`` iterator for every epoch plus one it never uses, about
+   10 ms each. For small models skdeep gives ``model.fit`` one dataset that
+   yields every epoch: each epoch is every row once, in an order drawn from
+   the fit's seed and the epoch number (:func:`epoch_order`), cut into
+   batches as Keras cuts them. Not used with ``validation_split``,
+   ``steps_per_epoch``, ``shuffle="batch"``, or when an epoch does not end
+   on a compiled call.
+3. **Epoch-ordered batches** on the other backends (JAX, PyTorch) when the
+   rows are shuffled, and on every backend when a fit must be resumable
+   (``backup_dir``): every epoch's order is drawn from the fit's seed and
+   the epoch number (:class:`EpochOrderedBatches`). Keras' own shuffling
+   draws from NumPy's global generator a number of times that depends on
+   whether the model was trained before in this process (a model restored
+   from a pickle draws once more), so a continued fit would see other
+   batches in memory than after saving and loading; and a resumed fit
+   must see the batches the uninterrupted one would have.
+4. Otherwise the arrays go to ``model.fit`` as they are.
+
+Nothing here changes what is learned from a given order of batches: the
+tests train the same network through each path and through Keras on the
+same batches and compare the weights. ``skdeep.set_config(fast_feeding=False)``
+(or the environment variable ``SKDEEP_FAST_FEEDING=0``, which parallel
+workers inherit) turns 1, 2 and 3 off (3 stays for ``backup_dir``, which
+needs it), leaving Keras' own loop.
 """
 
+from dataclasses import dataclass
+
 import keras
+import numpy as np
 
-from skdeep.estimators._training import is_small_model
+from skdeep import _config
+
+#: Above this many parameters x batch size, a training step costs more than
+#: calling it does (convolutions, recurrent layers); looping inside the
+#: compiled function then only adds tracing time (measured in benchmarks/).
+SMALL_MODEL_LIMIT = 2_000_000
+
+_BATCH_HOOKS = (
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+)
 
 
-def fit_data(model, X, y, sample_weight, options, batch_size, steps_per_epoch):
+@dataclass(frozen=True)
+class Plan:
+    """How one fit feeds its data.
+
+    Attributes
+    ----------
+    steps_per_execution : int or None
+        The value to compile with; None leaves the model's own.
+    batch_size : int
+        Rows per gradient step.
+    steps_per_epoch : int
+        Gradient steps in one epoch.
+    """
+
+    steps_per_execution: int | None
+    batch_size: int
+    steps_per_epoch: int
+
+
+def watches_batches(callback):
+    """Whether a callback acts between batches (overrides a batch-level hook).
+
+    Examples
+    --------
+    >>> watches_batches(keras.callbacks.EarlyStopping())
+    False
+    >>> watches_batches(keras.callbacks.TerminateOnNaN())
+    True
+    """
+    base = keras.callbacks.Callback
+    return any(
+        getattr(type(callback), hook, None) is not getattr(base, hook) for hook in _BATCH_HOOKS
+    )
+
+
+def steps_per_epoch(n_samples, batch_size, options):
+    """Gradient steps in one epoch of ``model.fit`` on ``n_samples`` rows.
+
+    Examples
+    --------
+    >>> steps_per_epoch(768, 10, {})
+    77
+    >>> steps_per_epoch(100, 32, {"validation_split": 0.2})
+    3
+    """
+    if options.get("steps_per_epoch"):
+        return int(options["steps_per_epoch"])
+    split = options.get("validation_split") or 0.0
+    n_train = int(np.floor(n_samples * (1.0 - split))) if split else n_samples
+    return max(1, -(-n_train // batch_size))
+
+
+def plan(model, n_samples, batch_size, options, callbacks, user_steps_per_execution):
+    """Decide, when a model is built, how its fits will feed the data.
+
+    Parameters
+    ----------
+    model : keras.Model
+        The built network (compiled or not).
+    n_samples : int
+        Rows of training data.
+    batch_size : int
+        Rows per step.
+    options : dict
+        The ``model.fit`` options.
+    callbacks : list
+        The callbacks of the fit.
+    user_steps_per_execution : int or None
+        What the user chose (``compile__steps_per_execution``, or their own
+        ``compile`` call); None if they did not.
+
+    Returns
+    -------
+    Plan
+    """
+    steps = steps_per_epoch(n_samples, batch_size, options)
+    if user_steps_per_execution is not None or not _config.get_config()["fast_feeding"]:
+        return Plan(None, batch_size, steps)
+    small = is_small_model(model, batch_size)
+    wanted = steps if small and not any(watches_batches(cb) for cb in callbacks) else 1
+    return Plan(wanted, batch_size, steps)
+
+
+def is_small_model(model, batch_size):
+    """Whether calling a training step costs more than its arithmetic (see SMALL_MODEL_LIMIT)."""
+    try:
+        return model.count_params() * batch_size <= SMALL_MODEL_LIMIT
+    except ValueError:  # a subclassed model that is not built yet
+        return False
+
+
+def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumable=False):
     """The data arguments of ``model.fit``, merged into its ``options``.
 
     Parameters
@@ -27,55 +161,142 @@ def fit_data(model, X, y, sample_weight, options, batch_size, steps_per_epoch):
     sample_weight : ndarray or None
         Per-row weights.
     options : dict
-        The other ``model.fit`` arguments (``batch_size``, ``shuffle``,
-        ``validation_split``, ...), not changed.
+        The other ``model.fit`` arguments (``shuffle``, ``validation_split``,
+        ...), not changed.
     batch_size : int
-        The batch size the fit uses (``options["batch_size"]`` may be None).
-    steps_per_epoch : int
-        Batches in one epoch of ``X``.
+        The batch size of the fit.
+    seed : int or None
+        Seed of the fit, for the row orders of the one-pipeline feed.
+    resumable : bool, default=False
+        Feed :class:`EpochOrderedBatches`, whose order depends only on the
+        seed and the epoch (needs a seed).
 
     Returns
     -------
     dict
-        Keyword arguments for ``model.fit``: ``x``, ``y`` and
-        ``sample_weight`` with ``options``, or ``x`` as a repeating dataset
-        with ``steps_per_epoch`` when that is faster and trains the same way.
+        Keyword arguments for ``model.fit``.
 
     Examples
     --------
-    >>> import numpy as np
     >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     >>> model.compile("sgd", "mse")
     >>> X, y = np.zeros((5, 2), "float32"), np.zeros(5, "float32")
-    >>> options = {"batch_size": 2, "validation_split": 0.2}
-    >>> fit_data(model, X, y, None, options, 2, 3)["x"] is X  # Keras splits arrays itself
+    >>> fit_arguments(model, X, y, None, {"validation_split": 0.2}, 2, 0)["x"] is X
     True
     """
-    arrays = {"x": X, "y": y, "sample_weight": sample_weight, **options}
-    if not _repeating_dataset_applies(model, options, batch_size, steps_per_epoch):
-        return arrays
-    from skdeep.estimators._tensorflow import repeating_dataset
-
+    steps = steps_per_epoch(len(X), batch_size, options)
     columns = (X, y) if sample_weight is None else (X, y, sample_weight)
-    rest = {
-        key: value
-        for key, value in options.items()
-        if key not in ("batch_size", "shuffle", "validation_split")
-    }
-    dataset = repeating_dataset(columns, batch_size, shuffle=bool(options.get("shuffle", True)))
-    # shuffle=False: the dataset shuffles itself (Keras warns about True).
-    return {"x": dataset, "steps_per_epoch": steps_per_epoch, "shuffle": False, **rest}
+    rest = {k: v for k, v in options.items() if k not in ("shuffle", "validation_split")}
+    if seed is None:
+        seed = int(np.random.default_rng().integers(2**31 - 1))
+    one_pipeline = _one_pipeline_applies(model, options, batch_size, steps)
+    if _epoch_ordered_applies(options, resumable) and (resumable or not one_pipeline):
+        batches = EpochOrderedBatches(columns, batch_size, seed, options.get("shuffle", True))
+        callbacks = [*rest.pop("callbacks", []), batches.epoch_setter()]
+        return {"x": batches, "shuffle": False, "callbacks": callbacks, **rest}
+    if not one_pipeline:
+        return {"x": X, "y": y, "sample_weight": sample_weight, "batch_size": batch_size, **options}
+    from skdeep.estimators._tensorflow import epochs_dataset
+
+    dataset = epochs_dataset(columns, batch_size, bool(options.get("shuffle", True)), seed)
+    # shuffle=False: the dataset orders the rows itself (Keras warns about True).
+    return {"x": dataset, "steps_per_epoch": steps, "shuffle": False, **rest}
 
 
-def _repeating_dataset_applies(model, options, batch_size, steps_per_epoch):
+def epoch_order(n_samples, seed, epoch, shuffle=True):
+    """Row order of one epoch of a small model's fit (paths 2 and 3 above).
+
+    Exposed so that tests can train Keras itself on the same batches.
+    """
+    if keras.backend.backend() == "tensorflow":
+        from skdeep.estimators._tensorflow import epoch_order as order
+
+        return np.asarray(order(n_samples, seed, epoch, shuffle))
+    batches = EpochOrderedBatches((np.arange(n_samples),), max(n_samples, 1), seed, shuffle)
+    batches.epoch = epoch
+    return batches.order()
+
+
+def _epoch_ordered_applies(options, resumable):
+    if options.get("validation_split") or options.get("steps_per_epoch"):
+        return False  # Keras splits arrays itself / counts steps of arrays
+    if resumable:
+        return True
+    return (
+        keras.backend.backend() != "tensorflow"
+        and _config.get_config()["fast_feeding"]
+        and options.get("shuffle", True) is not False
+    )
+
+
+def _one_pipeline_applies(model, options, batch_size, steps):
     return (
         keras.backend.backend() == "tensorflow"
+        and _config.get_config()["fast_feeding"]
         and is_small_model(model, batch_size)
-        # Keras splits arrays itself; these options need arrays or change epochs.
         and not options.get("validation_split")
         and not options.get("steps_per_epoch")
         and options.get("class_weight") is None
         and options.get("shuffle", True) in (True, False)
-        # Every compiled call must end on an epoch boundary.
-        and steps_per_epoch % (getattr(model, "steps_per_execution", 1) or 1) == 0
+        and steps % (getattr(model, "steps_per_execution", 1) or 1) == 0
     )
+
+
+class EpochOrderedBatches(keras.utils.PyDataset):
+    """Batches of row-aligned arrays whose order depends only on ``(seed, epoch)``.
+
+    Parameters
+    ----------
+    arrays : tuple of arrays
+        ``(X, y)`` or ``(X, y, sample_weight)``.
+    batch_size : int
+        Rows per batch; the last one may be short.
+    seed : int
+        Seed of the row orders.
+    shuffle : bool or "batch"
+        Whether to reorder the rows every epoch (``"batch"``: keep rows
+        together in batches and reorder the batches).
+
+    Examples
+    --------
+    >>> rows = np.arange(5)
+    >>> batches = EpochOrderedBatches((rows, rows), 2, seed=0, shuffle=True)
+    >>> len(batches), sorted(np.concatenate([batches[i][0] for i in range(3)]).tolist())
+    (3, [0, 1, 2, 3, 4])
+    """
+
+    def __init__(self, arrays, batch_size, seed, shuffle):
+        super().__init__()
+        self.arrays, self.batch_size = arrays, batch_size
+        self.seed, self.shuffle = seed, shuffle
+        self.epoch, self._order_of = 0, (None, None)
+
+    def __len__(self):
+        return max(1, -(-len(self.arrays[0]) // self.batch_size))
+
+    def __getitem__(self, index):
+        rows = self.order()[index * self.batch_size : (index + 1) * self.batch_size]
+        return tuple(array[rows] for array in self.arrays)
+
+    def order(self):
+        """Row order of the current epoch."""
+        if self._order_of[0] != self.epoch:
+            n = len(self.arrays[0])
+            rng = np.random.default_rng([self.seed, self.epoch])
+            if self.shuffle == "batch":
+                starts = rng.permutation(len(self)) * self.batch_size
+                order = np.concatenate([np.arange(s, min(s + self.batch_size, n)) for s in starts])
+            else:
+                order = rng.permutation(n) if self.shuffle else np.arange(n)
+            self._order_of = (self.epoch, order)
+        return self._order_of[1]
+
+    def epoch_setter(self):
+        """A callback that tells these batches which epoch is starting."""
+        batches = self
+
+        class _SetEpoch(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                batches.epoch = epoch
+
+        return _SetEpoch()

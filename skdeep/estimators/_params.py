@@ -1,16 +1,23 @@
-"""Routing estimator parameters to the builder, ``compile``, ``fit`` and friends.
+"""Parameters of an estimator: their names, and routing them to where they go.
 
 An estimator holds three kinds of parameters:
 
-* its own, declared in ``__init__`` (``epochs``, ``optimizer``, ...);
+* its own, declared in ``__init__`` (``epochs``, ``optimizer``, ...), also
+  those of a subclass that declares more;
 * arguments of the model builder, given plainly (``hidden=12``) when the
   builder declares them, or with the ``model__`` prefix;
 * routed parameters with a prefix naming their destination, as in scikeras:
-  ``compile__``, ``fit__``, ``predict__``, ``optimizer__``, ``loss__``
-  and ``callbacks__``.
+  ``compile__``, ``fit__``, ``predict__``, ``optimizer__``, ``loss__``,
+  ``metrics__``, ``callbacks__`` and ``score__``.
+
+Plain keywords that Keras' ``compile`` or ``fit`` accept (``run_eagerly``,
+``validation_batch_size``, ...) go there unless the builder asks for them.
 """
 
 import inspect
+
+from skdeep.estimators._validation import batch_size as check_batch_size
+from skdeep.models._builder import is_knob
 
 ROUTING_PREFIXES = (
     "model",
@@ -19,10 +26,30 @@ ROUTING_PREFIXES = (
     "predict",
     "optimizer",
     "loss",
+    "metrics",
     "callbacks",
+    "score",
 )
-# Arguments the estimator itself fills in when the builder asks for them.
-INJECTED_ARGUMENTS = ("meta", "compile_kwargs")
+#: Arguments the estimator fills in itself when the builder asks for them:
+#: what fit learned, the compile arguments, the parameters, and (as Keras'
+#: own wrappers give them) the training data.
+INJECTED_ARGUMENTS = ("meta", "compile_kwargs", "params", "X", "y")
+#: ``keras.Model.compile`` keywords accepted as plain estimator parameters.
+COMPILE_KEYWORDS = (
+    "loss_weights",
+    "weighted_metrics",
+    "run_eagerly",
+    "steps_per_execution",
+    "jit_compile",
+    "auto_scale_loss",
+)
+#: ``keras.Model.fit`` keywords accepted as plain estimator parameters.
+FIT_KEYWORDS = (
+    "validation_batch_size",
+    "validation_freq",
+    "validation_steps",
+    "steps_per_epoch",
+)
 
 
 def routed(params, prefix):
@@ -43,6 +70,48 @@ def has_routing_prefix(key):
     return bool(separator and tail) and head in ROUTING_PREFIXES
 
 
+def is_keras_keyword(key):
+    """Whether a plain key is a ``compile`` or ``fit`` keyword skdeep passes on."""
+    return key in COMPILE_KEYWORDS or key in FIT_KEYWORDS
+
+
+def declared_names(cls):
+    """Names of the ``__init__`` parameters of ``cls`` and every class it extends."""
+    names = []
+    for klass in reversed(cls.__mro__):
+        init = vars(klass).get("__init__")
+        if init is None or klass is object:
+            continue
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.name != "self" and parameter.kind not in (
+                parameter.VAR_POSITIONAL,
+                parameter.VAR_KEYWORD,
+            ):
+                names.append(parameter.name)
+    return list(dict.fromkeys(names))
+
+
+def parameter_names(estimator):
+    """Names ``get_params`` reports: the declared ones, plus extra keyword arguments.
+
+    A class whose ``__init__`` takes ``**kwargs`` (the estimators, and
+    subclasses written the scikeras way) stores extra arguments as
+    attributes; those count as parameters too. A subclass whose ``__init__``
+    takes a fixed list has exactly those parameters, as in scikit-learn.
+    """
+    own = inspect.signature(type(estimator).__init__).parameters.values()
+    fixed = [p.name for p in own if p.name != "self" and p.kind not in (p.VAR_POSITIONAL,)]
+    if not any(p.kind == p.VAR_KEYWORD for p in own):
+        return [name for name in fixed if name in vars(estimator)]
+    names = [name for name in declared_names(type(estimator)) if name in vars(estimator)]
+    extra = [
+        key
+        for key in vars(estimator)
+        if key not in names and not key.startswith("_") and not key.endswith("_")
+    ]
+    return names + extra
+
+
 def builder_signature(builder):
     """Names of the builder's arguments and whether it takes ``**kwargs``."""
     try:
@@ -56,7 +125,7 @@ def builder_signature(builder):
     return names, var_keyword
 
 
-def builder_arguments(builder, params, declared, injected):
+def builder_arguments(builder, params, declared, injected, strict=True):
     """Select the keyword arguments to call the model builder with.
 
     Parameters
@@ -68,9 +137,13 @@ def builder_arguments(builder, params, declared, injected):
     declared : collection of str
         Names of the estimator's own ``__init__`` parameters.
     injected : dict
-        Values the estimator supplies itself (``meta``, ``compile_kwargs``),
-        passed only when the builder asks for them by name or takes
-        ``**kwargs``.
+        Values the estimator supplies itself (``meta``, ``compile_kwargs``,
+        ``params``), passed only when the builder asks for them by name or
+        takes ``**kwargs``.
+    strict : bool, default=True
+        Refuse plain parameters that nothing accepts. False for a
+        ``_keras_build_fn`` method, which reads its parameters from the
+        estimator itself.
 
     Returns
     -------
@@ -81,7 +154,8 @@ def builder_arguments(builder, params, declared, injected):
     ------
     ValueError
         If a parameter is addressed to no one: neither declared by the
-        estimator, nor accepted by the builder, nor routed with a prefix.
+        estimator, nor accepted by the builder, nor a Keras keyword, nor
+        routed with a known prefix.
     """
     names, var_keyword = builder_signature(builder)
     arguments = {}
@@ -90,9 +164,10 @@ def builder_arguments(builder, params, declared, injected):
             if key in names:
                 arguments[key] = value
         elif "__" not in key:
-            if key in names or var_keyword:
+            consumed = is_keras_keyword(key) or is_knob(key)
+            if key in names or (var_keyword and not consumed):
                 arguments[key] = value
-            else:
+            elif strict and not consumed:
                 raise ValueError(_unknown_parameter_message(builder, key, names))
         elif not has_routing_prefix(key):
             raise ValueError(
@@ -115,6 +190,11 @@ def accepts_builder_argument(builder, key):
     return key in names or var_keyword
 
 
+def plain_keras_options(params, keywords):
+    """The plain parameters among ``keywords`` (``run_eagerly=True`` and the like)."""
+    return {key: params[key] for key in keywords if key in params}
+
+
 def _unknown_parameter_message(builder, key, names):
     name = getattr(builder, "__name__", repr(builder))
     accepted = ", ".join(sorted(names - set(INJECTED_ARGUMENTS))) or "none"
@@ -124,3 +204,79 @@ def _unknown_parameter_message(builder, key, names):
         "to the builder's signature, or route it with a prefix such as "
         f"'fit__{key}' or 'compile__{key}'."
     )
+
+
+#: Keys of ``fit(**kwargs)`` that skdeep decides itself.
+_NOT_FIT_OPTIONS = {
+    "x": "Pass the training data as the first argument: fit(X, y).",
+    "y": "Pass the targets as the second argument: fit(X, y).",
+    "initial_epoch": "skdeep counts epochs itself (n_iter_); use warm_start=True or "
+    "partial_fit to continue training.",
+}
+
+
+def fit_options(estimator, call_options):
+    """The ``model.fit`` options of one call, from every place they can be set.
+
+    From lowest to highest priority: the estimator's parameters
+    (``batch_size``, ``shuffle``, ``verbose``, ``validation_split``), plain
+    Keras keywords (``validation_batch_size=...``), ``fit__`` parameters,
+    and the keyword arguments of this ``fit`` call.
+    """
+    for key, advice in _NOT_FIT_OPTIONS.items():
+        if key in call_options or f"fit__{key}" in vars(estimator):
+            raise TypeError(f"fit() got the keyword argument {key!r}. {advice}")
+    params = vars(estimator)
+    options = {
+        "batch_size": estimator.batch_size,
+        "shuffle": estimator.shuffle,
+        "verbose": estimator.verbose,
+        "validation_split": estimator.validation_split,
+        **plain_keras_options(params, FIT_KEYWORDS),
+        **{k: v for k, v in routed(params, "fit").items() if not k.startswith("callbacks__")},
+        **call_options,
+    }
+    options.pop("epochs", None)
+    for name, value in (
+        ("fit__batch_size", params.get("fit__batch_size")),
+        ("fit(batch_size=...)", call_options.get("batch_size")),
+        ("fit__validation_batch_size", params.get("fit__validation_batch_size")),
+    ):
+        check_batch_size(value, name)
+    return options
+
+
+def get_params(estimator, deep=True):
+    """``estimator.get_params()``: the names of :func:`parameter_names` (nested with ``deep``)."""
+    params = {}
+    for key in parameter_names(estimator):
+        value = getattr(estimator, key)
+        if deep and hasattr(value, "get_params") and not isinstance(value, type):
+            params.update((f"{key}__{k}", v) for k, v in value.get_params().items())
+        params[key] = value
+    return params
+
+
+def set_params(estimator, params, peek_builder):
+    """``estimator.set_params(**params)``, all or nothing, checked against the final values."""
+    saved = dict(vars(estimator))
+    known = set(parameter_names(estimator)) | set(declared_names(type(estimator)))
+    vars(estimator).update(params)
+    builder = peek_builder(estimator)
+    for key in params:
+        if not (
+            key in known
+            or has_routing_prefix(key)
+            or is_keras_keyword(key)
+            or is_knob(key)
+            or accepts_builder_argument(builder, key)
+        ):
+            vars(estimator).clear()
+            vars(estimator).update(saved)
+            raise ValueError(
+                f"Invalid parameter {key!r} for estimator {type(estimator).__name__}. "
+                "Valid parameters are the estimator's own "
+                f"({', '.join(sorted(declared_names(type(estimator))))}), arguments "
+                "of the model builder, and keys with a routing prefix such as "
+                "'model__', 'fit__' or 'optimizer__'."
+            )

@@ -1,13 +1,14 @@
-"""Seeding a fit without leaving process-wide random state behind.
+"""Seeding a fit without disturbing the caller's random streams.
 
-Keras draws its randomness from three places: Python's :mod:`random` (the
-default seeds of initializers and dropout layers), NumPy's global generator
-(shuffling on the JAX and NumPy backends) and the backend framework's own
-generator (shuffling through ``tf.data`` on TensorFlow, ``torch`` samplers on
-PyTorch). :func:`seeded` seeds all three for the duration of a ``with`` block
-and puts every one of them back as it was afterwards, so that a seeded fit is
-reproducible while unseeded code elsewhere in the process stays random. It
-never touches TensorFlow's op-determinism switch, which cannot be undone.
+Keras draws its randomness from Python's :mod:`random` (the default seeds of
+initializers and dropout layers), NumPy's global generator (shuffling on the
+JAX and NumPy backends), Keras' own global ``SeedGenerator`` (``keras.random``
+calls without a seed) and the backend framework's generator (shuffling
+through ``tf.data`` on TensorFlow, ``torch`` samplers on PyTorch).
+:func:`seeded` seeds all of them for the duration of a ``with`` block and
+then puts every one back exactly as it was, so a seeded fit is reproducible
+and the caller's streams continue as if skdeep had not run. It never
+touches TensorFlow's op-determinism switch, which cannot be undone.
 """
 
 import contextlib
@@ -37,7 +38,7 @@ def seed_from_random_state(random_state):
 
 @contextlib.contextmanager
 def seeded(seed):
-    """Seed Python, NumPy and the Keras backend inside a ``with`` block.
+    """Seed Python, NumPy, Keras and the backend inside a ``with`` block.
 
     Parameters
     ----------
@@ -59,6 +60,7 @@ def seeded(seed):
         return
     python_state = random.getstate()
     numpy_state = np.random.get_state()
+    restore_keras = _swap_keras_seed_generator(seed)
     restore_backend = _seed_backend(seed)
     random.seed(seed)
     np.random.seed(seed)
@@ -68,6 +70,26 @@ def seeded(seed):
         random.setstate(python_state)
         np.random.set_state(numpy_state)
         restore_backend()
+        restore_keras()
+
+
+def _swap_keras_seed_generator(seed):
+    """Give Keras a global ``SeedGenerator`` of our own; return how to put the caller's back.
+
+    Keras keeps its global generator in a private registry
+    (``keras.src.backend.common.global_state``). Without that internal, the
+    caller's generator is left in place: a seeded fit then stays
+    reproducible for everything but unseeded ``keras.random`` calls inside
+    user code, and may advance the caller's stream.
+    """
+    try:
+        from keras.src.backend.common import global_state  # internal: guarded
+    except ImportError:
+        return lambda: None
+    name = "global_seed_generator"
+    previous = global_state.get_global_attribute(name)
+    global_state.set_global_attribute(name, keras.random.SeedGenerator(seed))
+    return lambda: global_state.set_global_attribute(name, previous)
 
 
 def _seed_backend(seed):
@@ -82,5 +104,5 @@ def _seed_backend(seed):
         state = torch.get_rng_state()
         torch.manual_seed(seed)
         return lambda: torch.set_rng_state(state)
-    # JAX and NumPy backends draw only from Python's and NumPy's generators.
+    # JAX and NumPy backends draw only from the generators seeded above.
     return lambda: None

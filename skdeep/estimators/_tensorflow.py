@@ -1,22 +1,48 @@
-"""The few things that need TensorFlow itself; imported only on that backend."""
+"""The few things that need TensorFlow itself; imported only on that backend.
+
+Public TensorFlow API only, except where a function says otherwise: each
+use of a TensorFlow internal lives inside the one function that needs it,
+guarded, with the behaviour when it is missing documented there and tested.
+"""
 
 import contextlib
 import logging
 import weakref
 
 import tensorflow as tf
-from tensorflow.python.framework import ops
+
+
+def random_state_snapshot():
+    """A function that puts TensorFlow's global random state back as it is now.
+
+    ``tf.random.set_seed`` also restarts the stream of op seeds that
+    unseeded random ops draw from, so restoring the seed alone would make
+    the caller's next random numbers repeat earlier ones. The eager
+    context keeps that stream in a private Python ``random.Random``
+    (``context()._rng``); it is saved and put back with the seed. Without
+    that internal (a future TensorFlow), only the seed is restored.
+    """
+    from tensorflow.python.eager import context  # internal: guarded below
+
+    ctx = context.context()
+    seed = getattr(ctx, "_seed", None)
+    rng = getattr(ctx, "_rng", None)
+    rng_state = rng.getstate() if hasattr(rng, "getstate") else None
+
+    def restore():
+        tf.random.set_seed(seed)
+        current = getattr(ctx, "_rng", None)
+        if rng_state is not None and hasattr(current, "setstate"):
+            current.setstate(rng_state)
+
+    return restore
 
 
 def seed_tensorflow(seed):
-    """Set TensorFlow's global seed and return a function that restores it.
-
-    ``tf.data`` shuffling (what ``model.fit(shuffle=True)`` uses on this
-    backend) draws its op seeds from the global seed.
-    """
-    previous = tf.compat.v1.get_seed(None)[0]
+    """Set TensorFlow's global seed; return a function that restores the caller's state."""
+    restore = random_state_snapshot()
     tf.random.set_seed(seed)
-    return lambda: tf.random.set_seed(previous)
+    return restore
 
 
 class _NoRetracingWarning(logging.Filter):
@@ -25,7 +51,7 @@ class _NoRetracingWarning(logging.Filter):
 
 
 @contextlib.contextmanager
-def quiet_retracing():
+def retracing_warning_hidden():
     """Hide TensorFlow's "triggered tf.function retracing" warning for a block.
 
     Every new model traces its own training and prediction steps once; in a
@@ -42,22 +68,35 @@ def quiet_retracing():
         logger.removeFilter(quiet)
 
 
+def _gradient_registry():
+    """TensorFlow's global gradient registry (a dict), or None without that internal."""
+    try:
+        from tensorflow.python.framework import ops  # internal: guarded
+    except ImportError:
+        return None
+    registry = getattr(getattr(ops, "_gradient_registry", None), "_registry", None)
+    return registry if isinstance(registry, dict) else None
+
+
 @contextlib.contextmanager
-def gradient_registrations_released_with(owner):
+def traced_gradients_freed_with(owner):
     """Unregister, once ``owner`` is garbage, the custom gradients traced in this block.
 
     Tracing a training step registers gradient functions in TensorFlow's
     global gradient registry: one per ``tf.custom_gradient`` call, and
     ``tf.distribute``'s gradient all-reduce makes one in every train step.
     They stay registered for the life of the process, and each keeps the
-    whole traced graph alive: about 3 MB per fit of a small MLP, so memory
-    grew by 170 MB over 50 fits of a grid search. A registration is only
-    looked up while its own graph is traced, and the graph of a fitted
-    model is never differentiated again; so when the model (``owner``) is
-    freed, its registrations go too, and with them its graphs.
+    whole traced graph alive: about 3 MB per fit of a small MLP. A
+    registration is only looked up while its own graph is traced, and the
+    graph of a fitted model is never differentiated again; so when the
+    model (``owner``) is freed, its registrations go too, and with them
+    its graphs.
+
+    The registry is a TensorFlow internal. Without it, this does nothing:
+    training works as before, and memory grows by the traced graphs.
     """
-    registry = getattr(getattr(ops, "_gradient_registry", None), "_registry", None)
-    if not isinstance(registry, dict):  # a TensorFlow without this internal
+    registry = _gradient_registry()
+    if registry is None:
         yield
         return
     before = set(registry)
@@ -85,27 +124,39 @@ def limit_threads(n_threads):
     return True
 
 
-def repeating_dataset(arrays, batch_size, shuffle):
+def epoch_order(n_samples, seed, epoch, shuffle=True):
+    """Row order of epoch ``epoch`` (from 0) of :func:`epochs_dataset`, as NumPy."""
+    return _order(tf.range(n_samples, dtype="int64"), seed, tf.constant(epoch, "int64"), shuffle)
+
+
+def _order(rows, seed, epoch, shuffle):
+    if not shuffle:
+        return rows
+    key = tf.stack([tf.constant(seed, "int64"), epoch])
+    return tf.random.experimental.stateless_shuffle(rows, seed=key)
+
+
+def epochs_dataset(arrays, batch_size, shuffle, seed):
     """Batches of row-aligned ``arrays``, epoch after epoch, from one ``tf.data`` pipeline.
 
-    Each epoch is the rows in a new random order (or in order without
-    ``shuffle``) cut into ``batch_size`` batches, the last one short, as
-    ``model.fit`` does with arrays; the epochs follow each other in the same
-    iterator, so ``model.fit`` needs ``steps_per_epoch``. The order is drawn
-    from TensorFlow's seed, as Keras' own array input does. Only row
-    indices are shuffled; the rows are gathered per batch. The pipeline
-    runs in the thread that trains (no prefetching thread), so a fit uses
-    the threads it was given and no more.
+    Epoch ``e`` is every row once, in the order :func:`epoch_order` gives
+    for ``(seed, e)`` (or in order without ``shuffle``), cut into
+    ``batch_size`` batches with the last one short, as ``model.fit`` does
+    with arrays. The epochs follow each other in the same iterator, so
+    ``model.fit`` needs ``steps_per_epoch``. Only row indices are shuffled;
+    the rows are gathered per batch. The pipeline runs in the thread that
+    trains (no prefetching thread), so a fit uses the threads it was given.
     """
     tensors = tuple(tf.convert_to_tensor(array) for array in arrays)
-    rows = tf.data.Dataset.range(len(arrays[0]))
-    if shuffle:
-        rows = rows.shuffle(len(arrays[0]), reshuffle_each_iteration=True)
-    batches = rows.batch(batch_size).map(
-        lambda index: tuple(tf.gather(tensor, index) for tensor in tensors)
-    )
+    rows = tf.range(len(arrays[0]), dtype="int64")
+    epochs = tf.data.Dataset.range(2**62)  # ended by model.fit's step count
+    batches = epochs.flat_map(
+        lambda epoch: tf.data.Dataset.from_tensor_slices(_order(rows, seed, epoch, shuffle)).batch(
+            batch_size
+        )
+    ).map(lambda index: tuple(tf.gather(tensor, index) for tensor in tensors))
     options = tf.data.Options()
     options.experimental_optimization.inject_prefetch = False
     options.autotune.enabled = False
     options.threading.private_threadpool_size = 1
-    return batches.repeat().with_options(options)
+    return batches.with_options(options)

@@ -5,10 +5,17 @@ each its share of the cores through ``OMP_NUM_THREADS`` (``cpu_count // k``).
 BLAS libraries read that variable; TensorFlow and XLA do not, so by default
 every worker starts a thread per core and k workers oversubscribe the
 machine. skdeep applies the share to the framework once per process,
-before its first fit or prediction. A user who sets ``OMP_NUM_THREADS``
-gets the same cap.
+before its first fit or prediction:
+
+* TensorFlow: through ``tf.config.threading``, in any process where
+  ``OMP_NUM_THREADS`` is set and TensorFlow's runtime has not started;
+* JAX: XLA reads its thread settings from the ``XLA_FLAGS`` environment
+  variable before its first computation, so skdeep sets them only in
+  worker processes (joblib's, multiprocessing's, Dask's), never in the
+  main process, whose environment belongs to the user.
 """
 
+import multiprocessing
 import os
 
 import keras
@@ -52,26 +59,47 @@ def limit_framework_threads():
         from skdeep.estimators._tensorflow import limit_threads
 
         return limit_threads(share)
-    if keras.backend.backend() == "jax" and share == 1:
+    if keras.backend.backend() == "jax" and share == 1 and is_worker_process():
         return _single_threaded_xla()
     return False
 
 
+def is_worker_process():
+    """Whether this process was started by another Python process (a pool worker)."""
+    return multiprocessing.parent_process() is not None
+
+
+def xla_single_thread_flags(flags):
+    """``XLA_FLAGS`` with XLA's CPU client asked for one thread (unchanged if already set).
+
+    Examples
+    --------
+    >>> xla_single_thread_flags("--xla_dump_to=/tmp/x")
+    '--xla_dump_to=/tmp/x --xla_cpu_multi_thread_eigen=false'
+    >>> xla_single_thread_flags("--xla_cpu_multi_thread_eigen=true")
+    '--xla_cpu_multi_thread_eigen=true'
+    """
+    if "xla_cpu_multi_thread_eigen" in flags:
+        return flags
+    return f"{flags} --xla_cpu_multi_thread_eigen=false".strip()
+
+
 def _single_threaded_xla():
-    """Ask XLA's CPU client for one thread, if JAX has not started it yet."""
-    flags = os.environ.get("XLA_FLAGS", "")
-    if "intra_op_parallelism_threads" in flags or _jax_backend_started():
+    if _jax_backend_started():
         return False
-    os.environ["XLA_FLAGS"] = (
-        f"{flags} --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-    ).strip()
+    os.environ["XLA_FLAGS"] = xla_single_thread_flags(os.environ.get("XLA_FLAGS", ""))
     return True
 
 
 def _jax_backend_started():
+    """Whether JAX has created its backends (after which XLA_FLAGS is ignored).
+
+    JAX keeps them in a private dict (``jax._src.xla_bridge._backends``).
+    Without that internal, this answers True: skdeep then leaves XLA alone.
+    """
     try:
-        from jax._src import xla_bridge
+        from jax._src import xla_bridge  # internal: guarded
 
         return bool(xla_bridge._backends)
     except (ImportError, AttributeError):
-        return True  # cannot tell: leave XLA alone
+        return True

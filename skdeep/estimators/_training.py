@@ -1,32 +1,37 @@
-"""Callbacks, history and batched prediction around a Keras model."""
+"""Around ``model.fit`` and ``model.predict``: callbacks, divergence, history, prediction."""
 
 import contextlib
-import copy
-import inspect
+import math
+import threading
+import weakref
 
 import keras
 import numpy as np
 
-from skdeep.estimators._params import routed
+from skdeep import _objects
 
-#: Rows per ``predict_on_batch`` call when ``predict__batch_size`` is unset.
+#: Rows per ``predict_on_batch`` call when no batch size is given.
 DEFAULT_PREDICT_BATCH_SIZE = 1024
 
 
-def make_callbacks(callbacks, options):
-    """Fresh callback instances for one fit.
+class TrainingDivergedError(ValueError):
+    """Training produced a non-finite loss or non-finite weights.
 
-    Parameters
-    ----------
-    callbacks : None, callback, list or dict
-        Callbacks as classes or instances. In a dict, the keys name the
-        callbacks so that ``callbacks__<name>__<argument>`` reaches them.
-        A class is instantiated with its routed arguments; an instance is
-        deep-copied, so that fitting never changes the estimator's
-        parameters and every fit starts from the same callback state.
-    options : dict
-        The ``callbacks__*`` parameters with the prefix removed, e.g.
-        ``{"early__patience": 3}``.
+    The fit stops with this error instead of leaving a model that predicts
+    the same class everywhere; the estimator is left as it was before the
+    fit. Usual causes: a learning rate that is too high, or inputs that are
+    not scaled.
+    """
+
+
+def make_callbacks(callbacks, options):
+    """The callbacks of one fit, as a list.
+
+    Classes are instantiated with their routed options
+    (``callbacks__patience=3``, ``callbacks__es__patience=3``,
+    ``callbacks__0__patience=3``); instances are used as given, so their
+    state after the fit (``EarlyStopping.stopped_epoch``) is where the user
+    looks, as with Keras' own ``fit``.
 
     Examples
     --------
@@ -36,48 +41,107 @@ def make_callbacks(callbacks, options):
     3
     """
     if callbacks is None:
-        named = {}
-    elif isinstance(callbacks, dict):
-        named = dict(callbacks)
-    elif isinstance(callbacks, (list, tuple)):
-        named = {str(i): cb for i, cb in enumerate(callbacks)}
-    else:
-        named = {"0": callbacks}
-    unknown = {key.split("__")[0] for key in options} - set(named)
-    if unknown:
-        raise ValueError(
-            f"callbacks__ parameters name unknown callbacks {sorted(unknown)}; "
-            f"known names: {sorted(named)}. Give callbacks as a dict, e.g. "
-            "callbacks={'early': keras.callbacks.EarlyStopping}, to address them."
-        )
-    return [_instantiate(name, cb, routed(options, name)) for name, cb in named.items()]
-
-
-def _instantiate(name, callback, arguments):
-    if inspect.isclass(callback) and issubclass(callback, keras.callbacks.Callback):
-        return callback(**arguments)
-    if isinstance(callback, keras.callbacks.Callback):
-        if arguments:
+        if options:
             raise ValueError(
-                f"callbacks__{name}__ parameters {sorted(arguments)} cannot be applied "
-                f"to the callback instance {callback!r}. Pass its class instead "
-                f"(callbacks={{'{name}': {type(callback).__name__}}}) so that each "
-                "fit creates it with these arguments."
+                f"callbacks__ options {sorted(options)} were given but callbacks=None. "
+                "Set callbacks to the callback classes they configure, e.g. "
+                "callbacks={'early': keras.callbacks.EarlyStopping}."
             )
-        return copy.deepcopy(callback)
-    raise TypeError(
-        f"callbacks[{name!r}] must be a keras.callbacks.Callback class or instance. "
-        f"Received: {callback!r} of type {type(callback).__name__}."
+        return []
+    built = _objects.build(callbacks, options, "callbacks")
+    flat = list(built.values()) if isinstance(built, dict) else built
+    flat = flat if isinstance(flat, (list, tuple)) else [flat]
+    result = []
+    for callback in flat:
+        for item in callback if isinstance(callback, (list, tuple)) else [callback]:
+            if not isinstance(item, keras.callbacks.Callback):
+                raise TypeError(
+                    "callbacks must be keras.callbacks.Callback classes or instances (a "
+                    "single one, a list or a dict of them). Received: "
+                    f"{item!r} of type {type(item).__name__}."
+                )
+            result.append(item)
+    return result
+
+
+def fit_callbacks(estimator, options, history=None, seed=None):
+    """Every callback of one fit, in order; ``history`` given: the fit's, with its guards.
+
+    The user's (``callbacks``, ``fit__callbacks``, ``fit(callbacks=...)``),
+    then ``early_stopping``'s, then those of the checkpoint parameters.
+    Without ``history`` (when the data feed is planned) only the user's and
+    ``early_stopping``'s.
+    """
+    from skdeep.estimators import _checkpoints
+    from skdeep.estimators._params import routed
+
+    params = vars(estimator)
+    found = [DivergenceGuard()] if history is not None else []
+    found += make_callbacks(estimator.callbacks, routed(params, "callbacks"))
+    found += make_callbacks(options.get("callbacks"), routed(routed(params, "fit"), "callbacks"))
+    validated = bool(options.get("validation_split")) or "validation_data" in options
+    if estimator.early_stopping:
+        found.append(early_stopping(estimator.n_iter_no_change, estimator.tol, validated))
+    if history is None:
+        return found
+    found += _checkpoints.callbacks(estimator, validated)
+    folder = _checkpoints.backup_folder(estimator)
+    if folder is not None:
+        found.append(_checkpoints.FitState(folder, history, seed))
+    return found
+
+
+def is_internal(callback):
+    """Whether skdeep added the callback for itself (not shown in ``callbacks_``)."""
+    return isinstance(callback, DivergenceGuard) or type(callback).__name__ in (
+        "FitState",
+        "_MonitorCheck",
+        "_SetEpoch",
     )
 
 
-def early_stopping_callback(patience, monitors_validation):
+def early_stopping(patience, tol, monitors_validation):
     """The callback behind ``early_stopping=True``: best weights restored."""
     return keras.callbacks.EarlyStopping(
         monitor="val_loss" if monitors_validation else "loss",
         patience=patience,
+        min_delta=tol,
         restore_best_weights=True,
     )
+
+
+class DivergenceGuard(keras.callbacks.Callback):
+    """Stop a fit whose loss becomes NaN or infinite, naming the epoch.
+
+    Checked at the end of each epoch (so that whole-epoch compiled steps
+    stay possible); :func:`check_finite_weights` checks the weights after
+    the fit as well.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            raise TrainingDivergedError(diverged_message(f"at epoch {epoch + 1}", loss))
+
+
+def diverged_message(where, loss=None):
+    """The error text for a diverged fit."""
+    value = f" (loss = {float(loss)})" if loss is not None else ""
+    return (
+        f"Training diverged {where}: the loss became NaN or infinite{value}, so the model "
+        "would predict nonsense. Likely causes: a learning rate that is too high (lower "
+        "learning_rate or optimizer__learning_rate), inputs that are not scaled (add a "
+        "StandardScaler or PixelScaler step), or extreme sample or class weights. The "
+        "estimator was left as it was before this fit."
+    )
+
+
+def check_finite_weights(model):
+    """Raise :class:`TrainingDivergedError` when a weight of ``model`` is NaN or infinite."""
+    for weight in model.weights:
+        value = keras.ops.convert_to_numpy(weight)
+        if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
+            raise TrainingDivergedError(diverged_message(f"(weight {weight.path})"))
 
 
 def extend_history(history, new):
@@ -88,123 +152,134 @@ def extend_history(history, new):
     return merged
 
 
-def predict_in_batches(model, X, batch_size):
-    """Model outputs for ``X``, one ``predict_on_batch`` call per batch.
+def watches_prediction(callback):
+    """Whether a callback overrides one of Keras' prediction hooks."""
+    base = keras.callbacks.Callback
+    hooks = ("on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
+    return any(getattr(type(callback), hook) is not getattr(base, hook) for hook in hooks)
+
+
+_locks = weakref.WeakKeyDictionary()
+_locks_guard = threading.Lock()
+
+
+def _model_lock(model):
+    with _locks_guard:
+        lock = _locks.get(model)
+        if lock is None:
+            lock = _locks[model] = threading.Lock()
+        return lock
+
+
+def predict(model, X, batch_size, callbacks=()):
+    """Model outputs for ``X``, as NumPy arrays (a list for several outputs).
 
     ``model.predict`` builds a dataset and a progress loop on every call,
     tens of milliseconds of overhead that dominate small predictions;
-    ``predict_on_batch`` runs the compiled prediction step directly.
+    ``predict_on_batch`` runs the compiled prediction step directly, one
+    call per batch. ``model.predict`` is used only when callbacks watch
+    prediction. On JAX the compiled step donates the model's state, so
+    concurrent calls on one model are serialized; TensorFlow's are safe.
 
     Examples
     --------
     >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    >>> predict_in_batches(model, np.zeros((5, 3), "float32"), batch_size=2).shape
+    >>> predict(model, np.zeros((5, 3), "float32"), batch_size=2).shape
     (5, 2)
     """
-    with quiet_backend():
-        if len(X) <= batch_size:
+    watching = [cb for cb in callbacks if watches_prediction(cb)]
+    lock = _model_lock(model) if keras.backend.backend() != "tensorflow" else None
+    with lock or contextlib.nullcontext(), retracing_warning_hidden():
+        if watching:
+            return _as_numpy(model.predict(X, batch_size=batch_size, verbose=0, callbacks=watching))
+        if _length(X) <= batch_size:
             return _as_numpy(model.predict_on_batch(X))
         parts = [
-            _as_numpy(model.predict_on_batch(X[start : start + batch_size]))
-            for start in range(0, len(X), batch_size)
+            _as_numpy(model.predict_on_batch(_rows(X, start, start + batch_size)))
+            for start in range(0, _length(X), batch_size)
         ]
+    if isinstance(parts[0], list):
+        return [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
     return np.concatenate(parts)
 
 
-def quiet_backend():
-    """A context that hides the backend's misleading retracing warning (TensorFlow)."""
-    if keras.backend.backend() == "tensorflow":
-        from skdeep.estimators._tensorflow import quiet_retracing
+def _length(X):
+    if isinstance(X, dict):
+        return len(next(iter(X.values())))
+    if isinstance(X, (list, tuple)):
+        return len(X[0])
+    return X.shape[0]
 
-        return quiet_retracing()
-    return contextlib.nullcontext()
 
-
-def graphs_released_with(model):
-    """A context for training ``model``: what the backend keeps for the traced
-    training step is let go once ``model`` itself is (TensorFlow)."""
-    if keras.backend.backend() == "tensorflow":
-        from skdeep.estimators._tensorflow import gradient_registrations_released_with
-
-        return gradient_registrations_released_with(model)
-    return contextlib.nullcontext()
+def _rows(X, start, stop):
+    if isinstance(X, dict):
+        return {k: v[start:stop] for k, v in X.items()}
+    if isinstance(X, (list, tuple)):
+        return [v[start:stop] for v in X]
+    return X[start:stop]
 
 
 def _as_numpy(outputs):
+    if isinstance(outputs, dict):
+        return {k: np.asarray(keras.ops.convert_to_numpy(v)) for k, v in outputs.items()}
     if isinstance(outputs, (list, tuple)):
-        raise ValueError(
-            f"The model returned {len(outputs)} outputs; skdeep estimators "
-            "support models with a single output tensor."
-        )
+        return [np.asarray(keras.ops.convert_to_numpy(v)) for v in outputs]
     return np.asarray(keras.ops.convert_to_numpy(outputs))
 
 
-_BATCH_HOOKS = (
-    "on_batch_begin",
-    "on_batch_end",
-    "on_train_batch_begin",
-    "on_train_batch_end",
-    "on_test_batch_begin",
-    "on_test_batch_end",
-)
+def retracing_warning_hidden():
+    """A context that hides the backend's misleading retracing warning (TensorFlow)."""
+    if keras.backend.backend() == "tensorflow":
+        from skdeep.estimators._tensorflow import retracing_warning_hidden as hidden
+
+        return hidden()
+    return contextlib.nullcontext()
 
 
-def watches_batches(callback):
-    """Whether a callback acts between batches (overrides a batch-level hook).
+def traced_graphs_freed_with(model):
+    """A context for training ``model``: what the backend keeps for the traced
+    training step is let go once ``model`` itself is (TensorFlow)."""
+    if keras.backend.backend() == "tensorflow":
+        from skdeep.estimators._tensorflow import traced_gradients_freed_with
 
-    Examples
-    --------
-    >>> watches_batches(keras.callbacks.EarlyStopping())
-    False
-    >>> watches_batches(keras.callbacks.TerminateOnNaN())
-    True
+        return traced_gradients_freed_with(model)
+    return contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def rollback_on_failure(model):
+    """Put ``model``'s variables and its optimizer's state back if the block raises.
+
+    Used when a fit continues training an existing model (``warm_start``,
+    ``partial_fit``): an interrupted continuation leaves the weights, the
+    optimizer and so ``n_iter_`` and ``history_`` consistent with each other.
     """
-    base = keras.callbacks.Callback
-    return any(
-        getattr(type(callback), hook, None) is not getattr(base, hook) for hook in _BATCH_HOOKS
-    )
+    if model is None:
+        yield
+        return
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not optimizer.built and model.trainable_variables:
+        optimizer.build(model.trainable_variables)
+    variables = list(model.variables)
+    if optimizer is not None:
+        variables += [v for v in optimizer.variables if all(v is not w for w in variables)]
+    saved = [keras.ops.convert_to_numpy(v) for v in variables]
+    try:
+        yield
+    except BaseException:
+        for variable, value in zip(variables, saved, strict=True):
+            variable.assign(value)
+        raise
 
 
-#: Above this many parameters x batch size, a training step costs more than
-#: calling it does (convolutions, recurrent layers); looping inside the
-#: compiled function then only adds tracing time (measured in benchmarks/).
-WHOLE_EPOCH_LIMIT = 2_000_000
-
-
-def is_small_model(model, batch_size):
-    """Whether calling a training step costs more than its arithmetic (see WHOLE_EPOCH_LIMIT)."""
-    return model.count_params() * batch_size <= WHOLE_EPOCH_LIMIT
-
-
-def use_whole_epoch_steps(model, steps_per_epoch, batch_size, callbacks, previous):
-    """Run a whole epoch of training steps per call into the compiled function.
-
-    Keras calls its compiled train step once per batch by default, and for
-    small models that per-call overhead costs more than the arithmetic
-    (about half of a Pima-sized fit). With ``steps_per_execution`` equal to
-    the steps in an epoch, the loop over batches runs inside the compiled
-    function. Training is the same: the same batches in the same order.
-
-    Used for small models only (``count_params() * batch_size`` up to
-    :data:`WHOLE_EPOCH_LIMIT`). Left alone when the user chose
-    ``steps_per_execution`` (in their own ``compile`` or with
-    ``compile__steps_per_execution``: ``previous`` is the value skdeep set
-    before, if any), or when a callback acts between batches, since those
-    would then see only one call per epoch.
-
-    Returns
-    -------
-    int or None
-        The value set, or None when the model was left as it was.
-    """
-    current = getattr(model, "steps_per_execution", None)
-    if current is None or current not in (1, previous):
-        return None
-    small = is_small_model(model, batch_size)
-    batch_hooks = any(watches_batches(cb) for cb in callbacks)
-    wanted = max(1, int(steps_per_epoch)) if small and not batch_hooks else 1
-    if wanted != current:
-        model.steps_per_execution = wanted
-        # The compiled functions bake the value in; Keras rebuilds them.
-        model.train_function = model.test_function = model.predict_function = None
-    return wanted
+@contextlib.contextmanager
+def atomic(estimator, trained_model):
+    """Put ``estimator`` (and ``trained_model``'s state) back as it was if the block raises."""
+    saved = dict(vars(estimator))
+    try:
+        with rollback_on_failure(trained_model):
+            yield
+    except BaseException:
+        vars(estimator).clear()
+        vars(estimator).update(saved)
+        raise

@@ -1,47 +1,66 @@
 """The estimator template shared by :class:`KerasClassifier` and :class:`KerasRegressor`.
 
-Public methods are thin. ``fit`` and ``partial_fit`` run one chain of private
-steps: validate parameters and data, learn the targets, build and compile the
-model, run ``model.fit``, record the history. Subclasses fill in the target
-steps (``_learn_targets``, ``_configure_targets``, ``_encode_targets``,
-``_default_loss``) and the meaning of the model's outputs.
+Public methods are thin. ``fit``, ``partial_fit`` and ``initialize`` run one
+chain of private steps: validate the data, learn the targets, build and
+compile the model, train it, record the history. The chain runs inside
+:func:`_atomic`: if anything raises (a bad builder, malformed validation
+data, a diverging loss, ``KeyboardInterrupt``), the estimator is put back
+exactly as it was before the call. Subclasses fill in the target steps
+(``_learn_targets``, ``_check_targets``, ``_target_meta``,
+``_configure_outputs``, ``_encode_targets``, ``_fit_weights``) and what
+the model's outputs mean.
 """
 
+import os
 from numbers import Integral, Real
 
 import keras
-import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from skdeep.estimators import _compile, _feeding, _params, _persistence, _training
+from skdeep.estimators import (
+    _building,
+    _checkpoints,
+    _data,
+    _feeding,
+    _params,
+    _persistence,
+    _prediction,
+    _training,
+)
+from skdeep.estimators import _model_source as source
+from skdeep.estimators import _validation as check
+from skdeep.estimators._params import fit_options
 from skdeep.estimators._seeding import seed_from_random_state, seeded
 from skdeep.estimators._threads import limit_framework_threads
-from skdeep.models.registry import find_builder, get_builder
 
-_ALLOWED_PREDICT_OPTIONS = {"batch_size"}
+_NOT_PICKLED = ("callbacks_",)
 
 
 class BaseKerasEstimator(BaseEstimator):
     """Base class of the Keras estimators; use a subclass."""
 
     _parameter_constraints = {
-        "model": [callable, str, None],
-        "build_fn": [callable, None],
+        "model": [callable, str, keras.Model, None],
+        "build_fn": [callable, keras.Model, None],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "optimizer": [str, type, keras.optimizers.Optimizer],
-        "loss": [str, callable, keras.losses.Loss, None],
-        "metrics": [list, tuple, dict, None],
-        "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "loss": [str, callable, keras.losses.Loss, list, dict, None],
+        "metrics": [list, tuple, dict, str, type, keras.metrics.Metric, callable, None],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1}), None],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "verbose": [Interval(Integral, 0, 2, closed="both"), StrOptions({"auto"})],
         "callbacks": [list, tuple, dict, keras.callbacks.Callback, type, None],
         "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "shuffle": ["boolean", StrOptions({"batch"})],
         "early_stopping": ["boolean"],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "keep_best": [str, None],
+        "checkpoint_path": [str, os.PathLike, None],
+        "backup_dir": [str, os.PathLike, None],
     }
 
     def __init__(
@@ -51,7 +70,7 @@ class BaseKerasEstimator(BaseEstimator):
         build_fn=None,
         warm_start=False,
         random_state=None,
-        optimizer="rmsprop",
+        optimizer="auto",
         loss=None,
         metrics=None,
         batch_size=None,
@@ -59,9 +78,14 @@ class BaseKerasEstimator(BaseEstimator):
         verbose=0,
         callbacks=None,
         validation_split=0.0,
+        validation_fraction=None,
         shuffle=True,
         early_stopping=False,
         n_iter_no_change=10,
+        tol=1e-4,
+        keep_best=None,
+        checkpoint_path=None,
+        backup_dir=None,
         **kwargs,
     ):
         self.model = model
@@ -76,62 +100,83 @@ class BaseKerasEstimator(BaseEstimator):
         self.verbose = verbose
         self.callbacks = callbacks
         self.validation_split = validation_split
+        self.validation_fraction = validation_fraction
         self.shuffle = shuffle
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.keep_best = keep_best
+        self.checkpoint_path = checkpoint_path
+        self.backup_dir = backup_dir
         vars(self).update(kwargs)
 
     # ------------------------------------------------------------------
-    # Parameters: declared ones plus builder arguments and routed ones.
+    # Parameters: declared ones, builder arguments and routed ones.
     # ------------------------------------------------------------------
     def get_params(self, deep=True):
-        """Parameters of the estimator, including builder and routed ones."""
-        params = super().get_params(deep=deep)
-        params.update(self._extra_params())
-        return params
+        """Get the parameters of the estimator, including builder and routed ones.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of parameters that are estimators.
+
+        Returns
+        -------
+        dict
+            Parameter names mapped to their values.
+        """
+        return _params.get_params(self, deep)
 
     def set_params(self, **params):
         """Set parameters; builder arguments and ``prefix__`` keys are allowed.
 
         A key is accepted when it is a parameter of the estimator, an
-        argument of the model builder (as ``GridSearchCV`` sets them), or
-        carries a routing prefix (``model__``, ``compile__``, ``fit__``,
-        ``predict__``, ``optimizer__``, ``loss__``, ``callbacks__``).
+        argument of the model builder (as ``GridSearchCV`` sets them), a
+        Keras ``compile`` / ``fit`` keyword or optimizer knob, or carries a
+        routing prefix (``model__``, ``fit__``, ``optimizer__``, ...). Keys
+        are checked against the final values, so a grid may switch
+        ``model`` and set the new builder's arguments at once; nothing is
+        changed when a key is invalid.
+
+        Parameters
+        ----------
+        **params
+            Parameter names and their new values.
+
+        Returns
+        -------
+        self
+            The estimator.
         """
-        declared = set(self._get_param_names()) | set(self._extra_params())
-        builder = self._builder_or_none()
-        for key, value in params.items():
-            if not (
-                key in declared
-                or _params.has_routing_prefix(key)
-                or _params.accepts_builder_argument(builder, key)
-            ):
-                raise ValueError(
-                    f"Invalid parameter {key!r} for estimator {type(self).__name__}. "
-                    "Valid parameters are the estimator's own "
-                    f"({', '.join(sorted(self._get_param_names()))}), arguments of "
-                    "the model builder, and keys with a routing prefix such as "
-                    "'model__', 'fit__' or 'optimizer__'."
-                )
-            setattr(self, key, value)
+        _params.set_params(self, params, source.peek)
         return self
-
-    def _extra_params(self):
-        declared = set(self._get_param_names())
-        return {
-            key: value
-            for key, value in vars(self).items()
-            if key not in declared and not key.startswith("_") and not key.endswith("_")
-        }
-
-    def _builder_or_none(self):
-        builder = self.build_fn if self.model is None else self.model
-        return find_builder(builder) if isinstance(builder, str) else builder
 
     # ------------------------------------------------------------------
     # Public API
     # ------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, **fit_params):
+    @property
+    def initialized_(self):
+        """Whether the estimator has a model (after ``fit`` or ``initialize``)."""
+        return hasattr(self, "model_")
+
+    @property
+    def current_epoch(self):
+        """Epochs the model has been trained for (scikeras' name for ``n_iter_``)."""
+        return getattr(self, "n_iter_", 0)
+
+    @property
+    def feature_encoder(self):
+        """A transformer for ``X`` before the model; override it in a subclass.
+
+        None (the default) feeds the validated array to the model. A
+        subclass may return an unfitted transformer whose ``transform``
+        gives what the model takes (a list or dict of arrays for several
+        inputs); ``get_metadata()``, if defined, adds to ``meta``.
+        """
+        return None
+
+    def fit(self, X, y, sample_weight=None, **kwargs):
         """Build (or, with ``warm_start``, reuse) the model and train it.
 
         Parameters
@@ -143,332 +188,182 @@ class BaseKerasEstimator(BaseEstimator):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights; never modified.
-        **fit_params
-            Extra keyword arguments for ``keras.Model.fit`` for this call
-            only (they override the ``fit__`` parameters).
+        **kwargs
+            Keyword arguments of ``keras.Model.fit`` for this call only
+            (``epochs=``, ``validation_data=``, ``batch_size=``, ...); they
+            override the estimator's parameters.
 
         Returns
         -------
         self
+            The fitted estimator.
+        """
+        kwargs = {**(getattr(self, "fit_kwargs", None) or {}), **kwargs}  # Keras' wrappers
+        epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
+        self._validate_params()
+        continuing = self.warm_start and self.initialized_
+        return self._fit(X, y, sample_weight, kwargs, epochs, continuing)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one epoch, building the model on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like
+            Targets; the same shape at every call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs
+            Keyword arguments of ``keras.Model.fit`` for this call, except
+            ``epochs``.
+
+        Returns
+        -------
+        self
+            The estimator.
+        """
+        return self._partial_fit(X, y, sample_weight, kwargs, None)
+
+    def _partial_fit(self, X, y, sample_weight, kwargs, classes):
+        for name in ("epochs", "initial_epoch"):
+            if name in kwargs:
+                raise TypeError(
+                    f"partial_fit does not take {name}=: it always trains one epoch, "
+                    "continuing from the last one. Call fit for several epochs."
+                )
+        self._validate_params()
+        return self._fit(X, y, sample_weight, kwargs, 1, self.initialized_, classes)
+
+    def initialize(self, X, y):
+        """Build and compile the model for ``X`` and ``y`` without training it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Data of the shape the model will take.
+        y : array-like
+            Targets, from which the output layer and loss are chosen.
+
+        Returns
+        -------
+        self
+            The estimator, ready to predict (with untrained weights unless
+            the model came trained) or to continue with ``partial_fit``.
         """
         self._validate_params()
-        reset = not (self.warm_start and self._is_fitted())
-        return self._fit(X, y, sample_weight, fit_params, self.epochs, reset)
-
-    def partial_fit(self, X, y, sample_weight=None, **fit_params):
-        """Train for one epoch, building the model on the first call."""
-        self._validate_params()
-        return self._fit(X, y, sample_weight, fit_params, 1, not self._is_fitted())
-
-    def _is_fitted(self):
-        return hasattr(self, "model_")
+        limit_framework_threads()
+        with _training.atomic(self, None), seeded(seed_from_random_state(self.random_state)):
+            options = fit_options(self, {})
+            data = self._prepare(X, y, None, options, reset=True, classes=None)
+            self._build(data, options)
+            self.history_, self.n_iter_, self.loss_curve_ = {}, 0, []
+        return self
 
     # ------------------------------------------------------------------
     # The fit chain
     # ------------------------------------------------------------------
-    def _fit(self, X, y, sample_weight, fit_params, epochs, reset, classes=None):
-        limit_framework_threads()  # in joblib workers: only this worker's share of cores
-        X, y = self._validate_training_data(X, y, reset)
-        sample_weight = self._check_sample_weight(sample_weight, len(X))
+    def _fit(self, X, y, sample_weight, call_options, epochs, continuing, classes=None):
+        limit_framework_threads()
+        if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
+            raise ValueError(f"Invalid epochs={epochs!r}: expected a positive integer.")
+        options = fit_options(self, call_options)
+        _prediction.options(self)  # fail now, not after training, on bad predict__ options
         seed = seed_from_random_state(self.random_state)
-        if seed is not None and not reset:
+        if seed is not None and continuing:
             seed += self.n_iter_  # continued training: new shuffles
-        with seeded(seed):
-            if reset:
-                self._learn_targets(y, classes)
-                self.model_ = self._build_model(X, fit_params)
-                self._configure_targets(X)
-                self.history_ = {}
-            self._train(
-                X,
-                self._encode_targets(y),
-                self._fit_weights(y, sample_weight),
-                epochs,
-                fit_params,
-            )
+        with _training.atomic(self, self.model_ if continuing else None), seeded(seed):
+            data = self._prepare(X, y, sample_weight, options, not continuing, classes)
+            if not continuing:
+                self._build(data, options)
+            self._train(data, options, int(epochs), seed, continuing)
         return self
 
-    def _validate_training_data(self, X, y, reset):
-        if reset:
-            self._predict_batch_size()  # fail early on bad predict__ options
-        X = self._validate_X(X, reset)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            dtype=keras.config.floatx(),
-            allow_nd=True,
-            multi_output=True,
-            y_numeric=self._y_numeric,
+    def _prepare(self, X, y, sample_weight, options, reset, classes):
+        return _data.prepare(self, X, y, sample_weight, options, reset, classes)
+
+    def _encode_features(self, X, reset):
+        return _data.encode_features(self, X, reset)
+
+    def _build(self, data, options):
+        self.model_ = _building.build(self, data, options)
+        self._token_vocabulary = check.token_vocabulary(self.model_)
+
+    def _train(self, data, options, epochs, seed, continuing):
+        model = self.model_
+        if data["val"] is not None:
+            options["validation_data"] = data["val"]
+        if continuing:
+            previous = self.history_
+        else:
+            previous, seed = _checkpoints.resumed_state(self, seed)
+        callbacks = _training.fit_callbacks(self, options, previous, seed)
+        rows = len(data["y"])
+        batch_size = check.batch_size(options.pop("batch_size"), "batch_size", rows) or 32
+        if options.get("validation_batch_size") is not None:
+            size = options["validation_batch_size"]
+            options["validation_batch_size"] = check.batch_size(size, "validation_batch_size", rows)
+        y = self._encode_targets(data["y"])
+        options = {**options, "callbacks": callbacks}
+        resumable = self.backup_dir is not None
+        arguments = _feeding.fit_arguments(
+            model, data["X"], y, data["weights"], options, batch_size, seed, resumable
         )
-        if reset:
-            self.input_shape_ = tuple(X.shape[1:])
-        return X, y
-
-    def _validate_X(self, X, reset):
-        """Check the per-sample shape of N-d input against ``fit``."""
-        shape = getattr(X, "shape", None)
-        if reset or shape is None or len(shape) < 2 or not hasattr(self, "input_shape_"):
-            return X  # scikit-learn's own checks explain 1-D input and feature counts
-        n_dimensional = len(shape) > 2 or len(self.input_shape_) > 1
-        if n_dimensional and tuple(shape[1:]) != self.input_shape_:
-            raise ValueError(
-                f"X has samples of shape {tuple(shape[1:])}, but "
-                f"{type(self).__name__} was fitted on samples of shape "
-                f"{self.input_shape_}. Reshape X to (n_samples, "
-                f"{', '.join(map(str, self.input_shape_))})."
-            )
-        return X
-
-    def _check_sample_weight(self, sample_weight, n_samples):
-        if sample_weight is None:
-            return None
-        weights = np.asarray(sample_weight, dtype="float64")
-        if weights.ndim == 0:
-            weights = np.full(n_samples, float(weights))
-        if weights.shape != (n_samples,):
-            raise ValueError(
-                f"sample_weight has shape {weights.shape}; expected ({n_samples},), "
-                "one weight per sample of X."
-            )
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-            raise ValueError(
-                "sample_weight must contain finite, non-negative numbers; found "
-                "NaN, infinity or a negative weight."
-            )
-        if not np.any(weights > 0):
-            raise ValueError(
-                "sample_weight is zero for every sample, so there is nothing to "
-                "learn from. Give at least one sample a positive weight."
-            )
-        return weights
-
-    def _build_model(self, X, fit_params):
-        builder = self._resolve_builder()
-        meta = self._meta(X, fit_params)
-        injected = {"meta": meta, "compile_kwargs": self._compile_kwargs(meta["loss_"])}
-        arguments = _params.builder_arguments(
-            builder, self.get_params(deep=False), set(self._get_param_names()), injected
-        )
-        model = builder(**arguments)
-        if not isinstance(model, keras.Model):
-            raise TypeError(
-                f"The model builder {_name(builder)}() must return a keras.Model; it "
-                f"returned {type(model).__name__}. End the builder with "
-                "'return model'."
-            )
-        output_shape = _output_shape(model, X)
-        if not getattr(model, "compiled", False):
-            default_loss = self._default_loss(model, output_shape)
-            model.compile(**self._compile_kwargs(default_loss, self._outputs_are_logits(model)))
-        self._output_shape = output_shape
-        self._outputs_logits = _compile.loss_from_logits(model.loss)
-        return model
-
-    def _resolve_builder(self):
-        if self.model is not None and self.build_fn is not None:
-            raise ValueError(
-                "Both model and build_fn were given. They are the same parameter "
-                "(build_fn is the legacy name); pass only model=."
-            )
-        builder = self.build_fn if self.model is None else self.model
-        if builder is None:
-            raise ValueError(
-                f"{type(self).__name__} needs a model builder: pass model=<function "
-                "returning a keras.Model>, e.g. KerasClassifier(model=create_model), or "
-                'a built-in one by name: model="mlp", "cnn" or "rnn".'
-            )
-        return get_builder(builder) if isinstance(builder, str) else builder
-
-    def _compile_kwargs(self, default_loss, from_logits=False):
-        params = self.get_params(deep=False)
-        loss_options = _params.routed(params, "loss")
-        if self.loss is None and from_logits:
-            loss_options = {"from_logits": True, **loss_options}
-        loss = self.loss if self.loss is not None else default_loss
-        kwargs = {
-            "optimizer": _compile.make_optimizer(
-                self.optimizer, _params.routed(params, "optimizer")
-            ),
-            "loss": _compile.make_loss(loss, loss_options),
-        }
-        if self.metrics is not None:
-            kwargs["metrics"] = self.metrics
-        kwargs.update(_params.routed(params, "compile"))
-        return kwargs
-
-    def _outputs_are_logits(self, model):
-        """Whether the model's raw outputs are logits (classifiers override)."""
-        return False
-
-    def _meta(self, X, fit_params):
-        meta = {
-            "n_features_in_": self.n_features_in_,
-            "input_shape_": self.input_shape_,
-            "X_shape_": X.shape,
-            "X_dtype_": X.dtype,
-            # Token-id ranges, for builders with an Embedding; images skip the passes.
-            "X_min_": float(X.min()) if X.ndim == 2 and X.size else None,
-            "X_max_": float(X.max()) if X.ndim == 2 and X.size else None,
-            "feature_names_in_": getattr(self, "feature_names_in_", None),
-            "steps_per_epoch_": self._steps_per_epoch(len(X), self._fit_options(fit_params)),
-        }
-        meta.update(self._target_meta())
-        return meta
-
-    def _fit_options(self, fit_params):
-        """The ``model.fit`` options routed with ``fit__``, overridden by ``fit(**fit_params)``."""
-        return {**_params.routed(self.get_params(deep=False), "fit"), **fit_params}
-
-    def _fit_batch_size(self, options):
-        """The batch size ``model.fit`` will use (Keras' default: 32)."""
-        return options.get("batch_size") or self.batch_size or 32
-
-    def _steps_per_epoch(self, n_samples, options):
-        """Gradient steps in one epoch of ``model.fit`` on ``n_samples`` rows."""
-        if options.get("steps_per_epoch"):
-            return int(options["steps_per_epoch"])
-        batch_size = self._fit_batch_size(options)
-        split = options.get("validation_split", self.validation_split) or 0.0
-        n_train = int(np.floor(n_samples * (1.0 - split))) if split else n_samples
-        return max(1, -(-n_train // batch_size))
-
-    def _train(self, X, y, sample_weight, epochs, fit_params):
-        params = self.get_params(deep=False)
-        kwargs = {
-            "batch_size": self.batch_size,
-            "shuffle": self.shuffle,
-            "validation_split": self.validation_split,
-            "verbose": self.verbose,
-            **_params.routed(params, "fit"),
-            **fit_params,
-        }
-        callbacks = _training.make_callbacks(self.callbacks, _params.routed(params, "callbacks"))
-        if self.early_stopping:
-            monitors_validation = bool(kwargs["validation_split"]) or (
-                kwargs.get("validation_data") is not None
-            )
-            callbacks.append(
-                _training.early_stopping_callback(self.n_iter_no_change, monitors_validation)
-            )
-        kwargs["callbacks"] = callbacks + list(kwargs.get("callbacks") or [])
-        if kwargs.get("validation_data") is not None:
-            kwargs["validation_data"] = self._validation_data(kwargs["validation_data"])
-        batch_size = self._fit_batch_size(kwargs)
-        steps_per_epoch = self._steps_per_epoch(len(X), kwargs)
-        if "steps_per_execution" not in _params.routed(params, "compile"):
-            self._whole_epoch_steps = _training.use_whole_epoch_steps(
-                self.model_,
-                steps_per_epoch,
-                batch_size,
-                kwargs["callbacks"],
-                getattr(self, "_whole_epoch_steps", None),
-            )
-        start = len(self.history_.get("loss", []))
-        data = _feeding.fit_data(
-            self.model_, X, y, sample_weight, kwargs, batch_size, steps_per_epoch
-        )
-        with _training.quiet_backend(), _training.graphs_released_with(self.model_):
-            history = self.model_.fit(initial_epoch=start, epochs=start + epochs, **data)
-        self.history_ = _training.extend_history(self.history_, history.history)
-        self.n_iter_ = len(self.history_.get("loss", []))
+        start = self.n_iter_ if continuing else 0
+        with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):
+            history = model.fit(initial_epoch=start, epochs=start + epochs, **arguments)
+        _training.check_finite_weights(model)
+        self.history_ = _training.extend_history(previous, history.history)
+        self.n_iter_ = len(self.history_.get("loss", [])) or start + epochs
         self.loss_curve_ = list(self.history_.get("loss", []))
-        self.callbacks_ = kwargs["callbacks"]
-
-    def _validation_data(self, data):
-        """Validate and encode ``(X, y[, sample_weight])`` like the training data."""
-        if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
-            raise ValueError(
-                "validation_data must be a tuple (X_val, y_val) or "
-                "(X_val, y_val, sample_weight_val) of arrays."
-            )
-        X = self._validate_X(data[0], reset=False)
-        X = validate_data(self, X, reset=False, dtype=keras.config.floatx(), allow_nd=True)
-        encoded = (X, self._encode_targets(np.asarray(data[1])))
-        if len(data) == 3:
-            encoded += (self._check_sample_weight(data[2], len(X)),)
-        return encoded
+        for callback in callbacks:
+            callback.set_model(None)  # a fitted estimator keeps no second reference
+        self.callbacks_ = [cb for cb in callbacks if not _training.is_internal(cb)]
 
     # ------------------------------------------------------------------
-    # Prediction
+    # Prediction and scoring
     # ------------------------------------------------------------------
-    def _predict_raw(self, X):
+    def _predict_raw(self, X, **kwargs):
         """Model outputs for validated ``X``, as float64 NumPy arrays."""
-        check_is_fitted(self, "model_")
-        limit_framework_threads()
-        X = self._validate_X(X, reset=False)
-        X = validate_data(self, X, reset=False, dtype=keras.config.floatx(), allow_nd=True)
-        outputs = _training.predict_in_batches(self.model_, X, self._predict_batch_size())
-        return outputs.astype("float64")
+        return _prediction.raw_outputs(self, X, kwargs)
 
-    def _predict_batch_size(self):
-        # Read from the instance: get_params() inspects signatures, which would
-        # cost more than a one-row prediction itself.
-        options = _params.routed(vars(self), "predict")
-        unknown = set(options) - _ALLOWED_PREDICT_OPTIONS
-        if unknown:
-            raise ValueError(
-                f"Unsupported predict__ parameters {sorted(unknown)}; only "
-                "predict__batch_size is used (prediction runs predict_on_batch)."
-            )
-        return options.get("batch_size") or _training.DEFAULT_PREDICT_BATCH_SIZE
+    def score(self, X, y, sample_weight=None):
+        """Return the score of ``predict(X)`` against ``y`` by :meth:`scorer`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        y : array-like
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        float
+            The score (accuracy for classifiers, R² for regressors).
+        """
+        options = _params.routed(vars(self), "score")
+        if sample_weight is not None:
+            options["sample_weight"] = sample_weight
+        return self.scorer(y, self.predict(X), **options)
 
     # ------------------------------------------------------------------
     # Persistence
     # ------------------------------------------------------------------
     def __getstate__(self):
-        state = super().__getstate__()
-        state = dict(state)
-        for key in ("model", "build_fn"):
-            state[key] = _persistence.wrap_callable(state.get(key))
-        if "model_" in state:
-            state["model_"] = _SavedModel(_persistence.model_to_bytes(state["model_"]))
-        return state
+        state = dict(super().__getstate__())
+        for key in _NOT_PICKLED:
+            state.pop(key, None)
+        return _persistence.pickled_state(state)
 
     def __setstate__(self, state):
-        state = dict(state)
-        for key in ("model", "build_fn"):
-            state[key] = _persistence.restore_callable(state.get(key))
-        if isinstance(state.get("model_"), _SavedModel):
-            state["model_"] = _persistence.model_from_bytes(state["model_"].data)
-        super().__setstate__(state)
+        super().__setstate__(_persistence.unpickled_state(state))
 
-    # ------------------------------------------------------------------
-    # Tags
-    # ------------------------------------------------------------------
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         tags.target_tags.multi_output = True
         return tags
-
-
-class _SavedModel:
-    """Pickled form of a fitted Keras model: the bytes of a .keras archive."""
-
-    def __init__(self, data):
-        self.data = data
-
-
-def _name(builder):
-    return getattr(builder, "__name__", type(builder).__name__)
-
-
-def _output_shape(model, X):
-    """Per-sample output shape of a single-output model."""
-    try:
-        outputs = model.outputs
-    except (AttributeError, ValueError):
-        outputs = None
-    if outputs is None or not model.built:
-        outputs = model(X[:1])
-    if isinstance(outputs, (list, tuple)):
-        if len(outputs) != 1:
-            raise ValueError(
-                f"The model has {len(outputs)} outputs; skdeep estimators support "
-                "models with a single output. Concatenate the outputs or wrap a "
-                "single-output model."
-            )
-        outputs = outputs[0]
-    return tuple(outputs.shape[1:])

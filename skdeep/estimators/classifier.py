@@ -2,13 +2,16 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep.estimators._compile import loss_name, output_activation
+from skdeep.estimators import _targets
+from skdeep.estimators import _validation as check
 from skdeep.estimators._docs import shared_docs
 from skdeep.estimators.base import BaseKerasEstimator
+from skdeep.models._losses import default_loss, loss_name, output_activation
 from skdeep.preprocessing.targets import ClassifierTargetEncoder
 
 
@@ -16,55 +19,56 @@ from skdeep.preprocessing.targets import ClassifierTargetEncoder
 class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     """A Keras model as a scikit-learn classifier.
 
-        Labels of any type go in and the same labels come out. Binary targets
-        work with one sigmoid unit or two softmax units, multiclass targets with
-        one unit per class (integer labels for sparse categorical cross-entropy,
-        one-hot for categorical cross-entropy: the estimator encodes ``y`` as
-        the compiled loss needs it), and multilabel indicator matrices with one
-        sigmoid unit per label.
+    Labels of any type go in and the same labels come out. Binary targets
+    work with one sigmoid unit or two softmax units, multiclass targets with
+    one unit per class (integer labels for sparse categorical cross-entropy,
+    one-hot for categorical cross-entropy: the estimator encodes ``y`` as
+    the compiled loss needs it), and multilabel indicator matrices with one
+    sigmoid unit per label.
 
-        Parameters
-        ----------
-    {common_parameters}
-        class_weight : dict, "balanced" or None, default=None
-            Weights per class, keyed by the original labels, or "balanced" for
-            weights inversely proportional to class frequencies. Applied as
-            sample weights, multiplied with ``sample_weight`` (which is not
-            modified).
+    Parameters
+    ----------
+    {parameters}
+    class_weight : dict, "balanced" or None, default=None
+        Weights per class, keyed by the original labels, or "balanced" for
+        weights inversely proportional to class frequencies. Applied as
+        sample weights, multiplied with ``sample_weight`` (which is not
+        modified). Weights must be finite and non-negative.
+    {kwargs}
 
-        Attributes
-        ----------
-        classes_ : ndarray
-            The class labels (``arange(n_labels)`` for multilabel targets).
-        n_classes_ : int
-            Number of classes or labels.
-        n_outputs_ : int
-            Number of target columns: 1, or the number of labels.
-        target_type_ : str
-            ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"``.
-        target_encoder_ : ClassifierTargetEncoder
-            Maps labels to what the loss needs and probabilities back to labels.
-    {common_attributes}
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels (``arange(n_labels)`` for multilabel targets).
+    n_classes_ : int
+        Number of classes or labels.
+    n_outputs_ : int
+        Number of target columns: 1, or the number of labels.
+    target_type_ : str
+        ``"binary"``, ``"multiclass"`` or ``"multilabel-indicator"``.
+    target_encoder_ : ClassifierTargetEncoder
+        Maps labels to what the loss needs and probabilities back to labels.
+    {attributes}
 
-        Examples
-        --------
-        >>> import keras
-        >>> from sklearn.datasets import load_iris
-        >>> from skdeep import KerasClassifier
-        >>> def build(meta, hidden=8):
-        ...     return keras.Sequential([
-        ...         keras.Input(meta["input_shape_"]),
-        ...         keras.layers.Dense(hidden, activation="relu"),
-        ...         keras.layers.Dense(meta["n_classes_"], activation="softmax"),
-        ...     ])
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = KerasClassifier(build, hidden=16, optimizer="adam",
-        ...                       optimizer__learning_rate=0.05, epochs=40,
-        ...                       random_state=0).fit(X, y)
-        >>> clf.predict_proba(X[:2]).shape
-        (2, 3)
-        >>> bool(clf.score(X, y) > 0.8)
-        True
+    Examples
+    --------
+    >>> import keras
+    >>> from sklearn.datasets import load_iris
+    >>> from skdeep import KerasClassifier
+    >>> def build(meta, hidden=8):
+    ...     return keras.Sequential([
+    ...         keras.Input(meta["input_shape_"]),
+    ...         keras.layers.Dense(hidden, activation="relu"),
+    ...         keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+    ...     ])
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = KerasClassifier(build, hidden=16, optimizer="adam",
+    ...                       optimizer__learning_rate=0.05, epochs=40,
+    ...                       random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 3)
+    >>> bool(clf.score(X, y) > 0.8)
+    True
     """
 
     _y_numeric = False
@@ -80,7 +84,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         build_fn=None,
         warm_start=False,
         random_state=None,
-        optimizer="rmsprop",
+        optimizer="auto",
         loss=None,
         metrics=None,
         batch_size=None,
@@ -88,9 +92,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         verbose=0,
         callbacks=None,
         validation_split=0.0,
+        validation_fraction=None,
         shuffle=True,
         early_stopping=False,
         n_iter_no_change=10,
+        tol=1e-4,
+        keep_best=None,
+        checkpoint_path=None,
+        backup_dir=None,
         class_weight=None,
         **kwargs,
     ):
@@ -107,136 +116,265 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             verbose=verbose,
             callbacks=callbacks,
             validation_split=validation_split,
+            validation_fraction=validation_fraction,
             shuffle=shuffle,
             early_stopping=early_stopping,
             n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            keep_best=keep_best,
+            checkpoint_path=checkpoint_path,
+            backup_dir=backup_dir,
             **kwargs,
         )
         self.class_weight = class_weight
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None, **fit_params):
-        """Train for one epoch; ``classes`` lists every label on the first call."""
-        self._validate_params()
-        reset = not self._is_fitted()
-        return self._fit(X, y, sample_weight, fit_params, 1, reset, classes=classes)
+    @property
+    def target_encoder(self):
+        """The unfitted target encoder; override it in a subclass (scikeras' hook)."""
+        return ClassifierTargetEncoder()
 
-    def predict(self, X):
-        """Predicted labels, of the same type as the labels seen in ``fit``."""
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs):
+        """Score predictions by accuracy; override it in a subclass to change :meth:`score`.
+
+        Parameters
+        ----------
+        y_true : array-like
+            True labels.
+        y_pred : array-like
+            Predicted labels.
+        **kwargs
+            ``sample_weight`` and the ``score__`` parameters.
+
+        Returns
+        -------
+        float
+            The accuracy.
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+        """Train for one epoch, building the model on the first call.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels; the same shape at every call.
+        classes : array-like, default=None
+            Every label of the whole data, on the first call, when a batch
+            may lack some.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs
+            Keyword arguments of ``keras.Model.fit`` for this call, except
+            ``epochs``.
+
+        Returns
+        -------
+        self
+            The estimator.
+        """
+        return self._partial_fit(X, y, sample_weight, kwargs, classes)
+
+    def predict(self, X, **kwargs):
+        """Predict labels, of the same type as the labels seen in ``fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples, shaped as in ``fit``.
+        **kwargs
+            ``batch_size``, ``verbose`` or ``callbacks`` for this call.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted labels.
+        """
         check_is_fitted(self, "model_")
-        return self.target_encoder_.inverse_transform(self.predict_proba(X))
+        raw = self._predict_raw(X, **kwargs)
+        if not self._own_encoder():
+            return self.target_encoder_.inverse_transform(raw)
+        return self.target_encoder_.inverse_transform(self._probabilities(raw))
 
-    def predict_proba(self, X):
-        """Class probabilities of shape ``(n_samples, n_classes)``; rows sum to 1.
+    def predict_proba(self, X, **kwargs):
+        """Predict class probabilities; rows sum to 1.
 
         For multilabel targets, the independent probability of each label.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples, shaped as in ``fit``.
+        **kwargs
+            ``batch_size``, ``verbose`` or ``callbacks`` for this call.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``.
         """
-        return self._probabilities(self._predict_raw(X))
+        raw = self._predict_raw(X, **kwargs)
+        if not self._own_encoder():
+            return self.target_encoder_.inverse_transform(raw, return_proba=True)
+        return self._probabilities(raw)
 
     def score(self, X, y, sample_weight=None):
-        """Mean accuracy; labels that ``fit`` never saw are an error."""
+        """Return the mean accuracy (or :meth:`scorer`) on ``X`` and ``y``.
+
+        Labels that ``fit`` never saw are an error, not a silent mismatch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        float
+            The score.
+        """
         check_is_fitted(self, "target_encoder_")
-        if self.target_type_ != "multilabel-indicator":
+        if self._own_encoder() and self.target_type_ != "multilabel-indicator":
             self.target_encoder_.encode_labels(y)
         return super().score(X, y, sample_weight=sample_weight)
 
     # ------------------------------------------------------------------
     # Steps of the fit chain
     # ------------------------------------------------------------------
+    def _own_encoder(self):
+        return isinstance(self.target_encoder_, ClassifierTargetEncoder)
+
     def _learn_targets(self, y, classes):
-        self.target_encoder_ = ClassifierTargetEncoder().fit(y, classes=classes)
+        check.check_labels(y)
+        self.y_shape_, self.y_dtype_ = np.shape(y), np.asarray(y).dtype
+        encoder = self.target_encoder
+        if not isinstance(encoder, ClassifierTargetEncoder):
+            _targets.fit_custom(self, encoder, y)
+            self.target_type_ = getattr(encoder, "target_type_", _type_of_target(y))
+            return
+        self.target_encoder_ = encoder.fit(y, classes=classes)
         self.classes_ = self.target_encoder_.classes_
         self.n_classes_ = len(self.classes_)
         self.target_type_ = self.target_encoder_.target_type_
         self.n_outputs_ = y.shape[1] if self._multilabel() else 1
+        self.n_outputs_expected_ = 1
+
+    def _check_targets(self, y):
+        check.check_labels(y)
+        _targets.check_shape(self, y)
 
     def _multilabel(self):
         return self.target_type_ == "multilabel-indicator"
 
-    def _target_meta(self):
+    def _head(self):
+        """Units, activation and one-hot flag of the output layer that fits the target."""
         if self.target_type_ == "multiclass":
-            head = (self.n_classes_, "softmax", "sparse_categorical_crossentropy")
-        elif self._multilabel() and self.target_encoder_.one_hot_input_:
-            # One-hot classes (keras.utils.to_categorical): exactly one per row.
-            head = (self.n_classes_, "softmax", "categorical_crossentropy")
-        else:
-            head = (self.n_outputs_, "sigmoid", "binary_crossentropy")
+            return self.n_classes_, "softmax", False
+        if self._multilabel() and self.target_encoder_.one_hot_input_:
+            return self.n_classes_, "softmax", True  # one-hot classes (to_categorical)
+        return self.n_outputs_, "sigmoid", False
+
+    def _target_meta(self):
+        if not self._own_encoder():
+            return {"target_type_": self.target_type_}
+        units, activation, one_hot = self._head()
         return {
             "classes_": self.classes_,
             "n_classes_": self.n_classes_,
             "n_outputs_": self.n_outputs_,
             "n_outputs_expected_": 1,
             "target_type_": self.target_type_,
-            "output_units_": head[0],
-            "output_activation_": head[1],
-            "loss_": head[2],
+            "output_units_": units,
+            "output_activation_": activation,
+            "loss_": default_loss(self.target_type_, units, activation, one_hot)[0],
         }
 
-    def _default_loss(self, model, output_shape):
-        units = output_shape[-1] if output_shape else 1
-        if self._multilabel():
-            one_hot = self.target_encoder_.one_hot_input_
-            softmax = output_activation(model) == "softmax"
-            return "categorical_crossentropy" if one_hot and softmax else "binary_crossentropy"
-        return "binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy"
+    def _default_loss(self, model, shapes):
+        if not self._own_encoder() and len(shapes) != 1:
+            raise ValueError(
+                "The model has several outputs; pass loss= (one per output, as a list or "
+                "dict) or compile the model in the builder."
+            )
+        shape = _single(shapes)
+        units = shape[-1] if shape else 1
+        one_hot = self._own_encoder() and self.target_encoder_.one_hot_input_
+        return default_loss(self.target_type_, units, output_activation(model), one_hot)
 
-    def _outputs_are_logits(self, model):
-        return output_activation(model) == "linear"
-
-    def _configure_targets(self, X):
-        units = self._output_shape[-1] if self._output_shape else 1
-        loss = loss_name(self.model_.loss)
-        sparse = loss.startswith("sparse")
+    def _configure_outputs(self, model, shapes):
+        if not self._own_encoder():
+            _targets.expected_outputs(self, model)
+            return
+        shape = _single(shapes) or (1,)
+        if len(shape) > 1:
+            raise ValueError(
+                f"The model's output has shape {shape} per sample, but a classifier needs "
+                "one vector of class scores per sample. Add a Flatten or global pooling "
+                "layer before the output layer."
+            )
+        units = shape[-1]
+        loss = loss_name(model.loss)
+        self._outputs_logits = _from_logits(model.loss)
         if self._multilabel():
             one_hot = self.target_encoder_.one_hot_input_ and "categorical" in loss
+            sparse = loss.startswith("sparse")
             form = ("codes" if sparse else "one_hot") if one_hot else "indicator"
             expected = self.n_classes_
         elif units == 1:
-            form, expected = (
-                "column",
-                (1 if self.target_type_ == "binary" else self.n_classes_),
-            )
+            form, expected = "column", 1 if self.target_type_ == "binary" else self.n_classes_
         else:
-            form, expected = ("codes" if sparse else "one_hot"), self.n_classes_
+            form = "codes" if loss.startswith("sparse") else "one_hot"
+            expected = self.n_classes_
         if units != expected:
+            head = self._head()
             raise ValueError(
                 f"The model's output has {units} unit(s), but the target has "
                 f"{self.n_classes_} {'labels' if self._multilabel() else 'classes'} "
                 f"({self.target_type_}). End the model with "
                 f"Dense(meta['output_units_'], activation=meta['output_activation_']), "
-                f"here Dense({self._target_meta()['output_units_']}, "
-                f"activation='{self._target_meta()['output_activation_']}')."
+                f"here Dense({head[0]}, activation='{head[1]}')."
             )
         self.target_encoder_.set_params(form=form)
 
     def _encode_targets(self, y):
         return self.target_encoder_.transform(y)
 
-    def _fit_weights(self, y, sample_weight):
-        if self.class_weight is None:
+    def _fit_weights(self, y, sample_weight, class_weight=None):
+        class_weight = self.class_weight if class_weight is None else class_weight
+        if class_weight is None:
             return sample_weight
-        if self._multilabel():
+        if not self._own_encoder() or self._multilabel():
             raise ValueError(
-                "class_weight is not supported for multilabel targets; pass sample_weight instead."
+                "class_weight needs single-column class labels; for multilabel or custom "
+                "targets pass sample_weight instead."
             )
-        labels = np.ravel(np.asarray(y))
-        if isinstance(self.class_weight, dict):
-            unknown = [k for k in self.class_weight if k not in set(self.classes_.tolist())]
-            if unknown:
-                raise ValueError(
-                    f"class_weight has keys {unknown} that are not classes of y; "
-                    f"classes are {self.classes_.tolist()}. Key the dict by the "
-                    "original labels."
-                )
-        weights = compute_sample_weight(self.class_weight, labels)
-        return weights if sample_weight is None else weights * sample_weight
+        class_weight = check.check_class_weight(class_weight, self.classes_)
+        weights = compute_sample_weight(class_weight, np.ravel(np.asarray(y)))
+        if sample_weight is not None:
+            weights = weights * sample_weight
+        if not np.any(weights > 0):
+            raise ValueError("class_weight and sample_weight leave every sample with weight 0.")
+        return weights
 
     # ------------------------------------------------------------------
     # From model outputs to probabilities
     # ------------------------------------------------------------------
     def _probabilities(self, raw):
+        if isinstance(raw, (list, dict)):
+            raise ValueError(
+                "The model returned several outputs; KerasClassifier's own target "
+                "encoder handles one. Give the model a single output, or override "
+                "target_encoder to decode several."
+            )
         raw = raw.reshape(len(raw), -1)
         independent = raw.shape[1] == 1 or self.target_encoder_.form == "indicator"
-        if self._outputs_logits:
+        if getattr(self, "_outputs_logits", False):
             raw = _sigmoid(raw) if independent else _softmax(raw)
         if raw.shape[1] == 1:
             positive = np.clip(raw[:, 0], 0.0, 1.0)
@@ -244,6 +382,27 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         if independent:
             return np.clip(raw, 0.0, 1.0)
         return raw / raw.sum(axis=1, keepdims=True)
+
+
+def _single(shapes):
+    if isinstance(shapes, dict) or len(shapes) != 1:
+        raise ValueError(
+            f"The model has {len(shapes)} outputs; KerasClassifier's own target encoder "
+            "handles a model with one output. Concatenate the outputs, or override "
+            "target_encoder to encode several."
+        )
+    return shapes[0]
+
+
+def _from_logits(loss):
+    config = getattr(loss, "get_config", None)
+    return bool(config().get("from_logits", False)) if callable(config) else False
+
+
+def _type_of_target(y):
+    from sklearn.utils.multiclass import type_of_target
+
+    return type_of_target(y)
 
 
 def _sigmoid(x):

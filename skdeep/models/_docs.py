@@ -14,6 +14,8 @@ SHARED_PARAMETERS = (
     "momentum",
     "nesterov",
     "decay",
+    "decay_rate",
+    "decay_epochs",
     "drop",
     "epochs_drop",
 )
@@ -23,11 +25,12 @@ SECTIONS = {
     meta : dict
         What the estimator learned in ``fit``. Read here: ``input_shape_``,
         ``output_units_``, ``output_activation_``, ``loss_``, and
-        ``steps_per_epoch_`` (for ``decay`` / ``drop``), ``X_min_`` /
+        ``steps_per_epoch_`` (for ``decay`` / ``decay_rate``), ``X_min_`` /
         ``X_max_`` (to check token ids; None unless ``X`` is 2-D).
     compile_kwargs : dict or None, default=None
-        What the estimator compiles with (optimizer, loss, metrics). None
-        when calling the builder yourself: RMSprop and ``meta['loss_']``.""",
+        What to compile with (optimizer, loss, metrics) when calling the
+        builder yourself; None means RMSprop and ``meta['loss_']``. The
+        estimators build the network and compile it themselves.""",
     "input_shape": """\
     input_shape : tuple of int or None, default=None
         Reshape each sample to this shape inside the model, so that flat
@@ -66,11 +69,13 @@ SECTIONS = {
         Nesterov momentum for SGD; None keeps the optimizer's own.
     decay : float, default=0.0
         Time-based decay per epoch: ``lr / (1 + decay * epoch)``.
-    drop : float, default=1.0
-        Step decay: multiply the learning rate by ``drop`` every
-        ``epochs_drop`` epochs (0.5 halves it).
-    epochs_drop : int, default=10
-        Epochs between two drops.""",
+    decay_rate : float, default=1.0
+        Step decay: multiply the learning rate by ``decay_rate`` every
+        ``decay_epochs`` epochs (0.5 halves it).
+    decay_epochs : int, default=10
+        Epochs between two steps of the decay.
+    drop, epochs_drop : deprecated
+        Old names of ``decay_rate`` and ``decay_epochs``.""",
     "returns": """\
     Returns
     -------

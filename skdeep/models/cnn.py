@@ -3,7 +3,7 @@
 import keras
 
 from skdeep.models import _checks, _layers
-from skdeep.models._compile import compile_model
+from skdeep.models._builder import builder
 from skdeep.models._docs import builder_docs
 
 _CONVOLUTIONS = {1: keras.layers.Conv1D, 2: keras.layers.Conv2D, 3: keras.layers.Conv3D}
@@ -35,9 +35,9 @@ _FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
 @builder_docs
+@builder
 def cnn(
     meta,
-    compile_kwargs=None,
     *,
     input_shape=None,
     filters=(32, 64),
@@ -46,7 +46,7 @@ def cnn(
     padding="valid",
     pool_size=2,
     pooling="max",
-    global_pooling=False,
+    global_pooling="auto",
     block_dropout=0.0,
     dense_units=(128,),
     dropout=0.0,
@@ -64,12 +64,6 @@ def cnn(
     l1=0.0,
     l2=0.0,
     max_norm=None,
-    learning_rate=None,
-    momentum=None,
-    nesterov=None,
-    decay=0.0,
-    drop=1.0,
-    epochs_drop=10,
 ):
     """Build a convolutional network: blocks of convolution + pooling, then a dense head.
 
@@ -99,8 +93,11 @@ def cnn(
         Pooling window after each block; 1 disables pooling.
     pooling : {"max", "average"}, default="max"
         Kind of pooling, in the blocks and for ``global_pooling``.
-    global_pooling : bool, default=False
-        Pool each feature map to one value instead of flattening.
+    global_pooling : bool or "auto", default="auto"
+        Pool each feature map to one value instead of flattening. "auto"
+        pools for token ids (text: a few thousand weights in the head
+        instead of millions, which small corpora cannot train; measured in
+        the models guide) and flattens images, as the tutorials do.
     block_dropout : float, default=0.0
         Dropout rate after each block.
     dense_units : int or tuple of int, default=(128,)
@@ -182,14 +179,17 @@ def cnn(
             x = _POOLING[pooling][rank](pool)(x)
         if block_dropout:
             x = keras.layers.Dropout(block_dropout)(x)
-    x = _GLOBAL_POOLING[pooling][rank]()(x) if global_pooling else keras.layers.Flatten()(x)
+    if global_pooling == "auto":
+        global_pooling = vocabulary_size is not None and bool(filters)
+    if _checks.flag("global_pooling", global_pooling):
+        x = _GLOBAL_POOLING[pooling][rank]()(x)
+    else:
+        x = keras.layers.Flatten()(x)
     x = _layers.dense_stack(
         x, dense_units, activation, _checks.rate("dropout", dropout), weights, normalize
     )
     model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="cnn")
-    return compile_model(
-        model, meta, compile_kwargs, learning_rate, momentum, nesterov, decay, drop, epochs_drop
-    )
+    return model
 
 
 def _window(name, value, rank):

@@ -3,30 +3,24 @@
 import keras
 
 from skdeep.models import _checks, _layers
-from skdeep.models._compile import compile_model
+from skdeep.models._builder import builder
 from skdeep.models._docs import builder_docs
 
 
 @builder_docs
+@builder
 def mlp(
     meta,
-    compile_kwargs=None,
     *,
     hidden_layer_sizes=(100,),
     activation="relu",
-    kernel_initializer="glorot_uniform",
     dropout=0.0,
     input_dropout=0.0,
     batch_normalization=False,
+    kernel_initializer="glorot_uniform",
     l1=0.0,
     l2=0.0,
     max_norm=None,
-    learning_rate=None,
-    momentum=None,
-    nesterov=None,
-    decay=0.0,
-    drop=1.0,
-    epochs_drop=10,
 ):
     """Build a fully connected network whose output layer fits the target.
 
@@ -82,6 +76,4 @@ def mlp(
         name="hidden_layer_sizes",
     )
     model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="mlp")
-    return compile_model(
-        model, meta, compile_kwargs, learning_rate, momentum, nesterov, decay, drop, epochs_drop
-    )
+    return model

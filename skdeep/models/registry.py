@@ -13,7 +13,17 @@ def find_builder(name):
 
 
 def get_builder(name):
-    """The builder registered as ``name``.
+    """Return the builder registered as ``name``.
+
+    Parameters
+    ----------
+    name : str
+        ``"mlp"``, ``"cnn"`` or ``"rnn"``, in any case.
+
+    Returns
+    -------
+    callable
+        The builder.
 
     Examples
     --------

@@ -3,16 +3,16 @@
 import keras
 
 from skdeep.models import _checks, _layers
-from skdeep.models._compile import compile_model
+from skdeep.models._builder import builder
 from skdeep.models._docs import builder_docs
 
 _CELLS = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
 
 @builder_docs
+@builder
 def rnn(
     meta,
-    compile_kwargs=None,
     *,
     input_shape=None,
     cell="lstm",
@@ -29,19 +29,13 @@ def rnn(
     dense_dropout=0.0,
     vocabulary_size=None,
     embedding_dim=32,
-    mask_zero=False,
     embedding_weights=None,
     embedding_trainable=True,
+    mask_zero=False,
     kernel_initializer="glorot_uniform",
     l1=0.0,
     l2=0.0,
     max_norm=None,
-    learning_rate=None,
-    momentum=None,
-    nesterov=None,
-    decay=0.0,
-    drop=1.0,
-    epochs_drop=10,
 ):
     """Build a recurrent network: [embedding] [Conv1D + pooling] recurrent layers, dense head.
 
@@ -137,9 +131,7 @@ def rnn(
         x, dense_units, dense_activation, _checks.rate("dense_dropout", dense_dropout), weights
     )
     model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="rnn")
-    return compile_model(
-        model, meta, compile_kwargs, learning_rate, momentum, nesterov, decay, drop, epochs_drop
-    )
+    return model
 
 
 def _conv_front(x, filters, kernel_size, pool_size, activation):

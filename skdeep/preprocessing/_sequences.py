@@ -89,6 +89,10 @@ def limit_ids(sequences, num_words, oov_id):
     return [np.where(seq < num_words, seq, oov_id) for seq in sequences]
 
 
+#: Largest token id: Keras embeddings take int32 ids.
+MAX_ID = 2**31 - 1
+
+
 def check_ids(sequences, name):
     """Token ids must be non-negative."""
     for i, seq in enumerate(sequences):
@@ -107,3 +111,14 @@ def pad(sequences, maxlen, padding, truncating, dtype="int32"):
             else:
                 out[i, : len(seq)] = seq
     return out
+
+
+def multi_hot_sparse(sequences, width):
+    """Token-id sequences -> ``(n, width)`` float32 CSR matrix of 0/1."""
+    import scipy.sparse
+
+    rows = [np.unique(seq) for seq in sequences]
+    indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])])
+    indices = np.concatenate(rows) if rows else np.zeros(0, "int64")
+    data = np.ones(len(indices), dtype="float32")
+    return scipy.sparse.csr_matrix((data, indices, indptr), shape=(len(sequences), width))

@@ -53,7 +53,20 @@ class ImageReshaper(TransformerMixin, BaseEstimator):
         self.shape = shape
 
     def fit(self, X, y=None):
-        """Record the sample shape and check that it fits ``shape``."""
+        """Record the sample shape and check that it fits ``shape``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Images or flat pixel rows, one sample per row.
+        y : None
+            Ignored; accepted for pipelines.
+
+        Returns
+        -------
+        self
+            The fitted transformer.
+        """
         X = _as_pixels(X, "ImageReshaper")
         self.sample_shape_ = X.shape[1:]
         self.n_features_in_ = int(np.prod(self.sample_shape_))
@@ -61,13 +74,35 @@ class ImageReshaper(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """``(n, *sample_shape_)`` -> ``(n, *output_shape_)``."""
+        """Reshape each sample from ``sample_shape_`` to ``output_shape_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, *sample_shape_)
+            Samples shaped as in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, *output_shape_)
+            The reshaped samples.
+        """
         check_is_fitted(self, "output_shape_")
         X = self._checked(X, self.sample_shape_)
         return X.reshape((len(X), *self.output_shape_))
 
     def inverse_transform(self, X):
-        """``(n, *output_shape_)`` -> ``(n, *sample_shape_)``."""
+        """Reshape each sample back from ``output_shape_`` to ``sample_shape_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, *output_shape_)
+            Samples as :meth:`transform` returns them.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, *sample_shape_)
+            The samples in their original shape.
+        """
         check_is_fitted(self, "output_shape_")
         X = self._checked(X, self.output_shape_)
         return X.reshape((len(X), *self.sample_shape_))
@@ -79,6 +114,13 @@ class ImageReshaper(TransformerMixin, BaseEstimator):
                 f"X has {int(np.prod(X.shape[1:]))} features, but ImageReshaper is "
                 f"expecting {int(np.prod(expected))} features as input: it was fitted on "
                 f"samples of shape {expected} and got samples of shape {X.shape[1:]}."
+            )
+        if tuple(X.shape[1:]) != tuple(expected):
+            raise ValueError(
+                f"ImageReshaper was fitted on samples of shape {tuple(expected)} but got "
+                f"samples of shape {tuple(X.shape[1:])}: the same number of values in another "
+                "layout (channels first instead of last, say) would scramble the pixels. "
+                f"Give X as (n_samples, {', '.join(map(str, expected))})."
             )
         return X
 
@@ -134,7 +176,20 @@ class PixelScaler(TransformerMixin, BaseEstimator):
         self.max_value = max_value
 
     def fit(self, X, y=None):
-        """Check the parameter and the input range."""
+        """Check the parameter and the input range.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Pixel values in ``[0, max_value]``.
+        y : None
+            Ignored; accepted for pipelines.
+
+        Returns
+        -------
+        self
+            The fitted transformer.
+        """
         if not isinstance(self.max_value, numbers.Real) or not self.max_value > 0:
             raise ValueError(
                 f"PixelScaler: invalid max_value={self.max_value!r}: expected a positive "
@@ -145,7 +200,18 @@ class PixelScaler(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """Pixels divided by ``max_value``, as float32."""
+        """Divide the pixels by ``max_value``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Pixel values in ``[0, max_value]``.
+
+        Returns
+        -------
+        ndarray of float32
+            The scaled pixels, in ``[0, 1]``.
+        """
         check_is_fitted(self, "n_features_in_")
         X = self._checked(X)
         if int(np.prod(X.shape[1:])) != self.n_features_in_:
@@ -157,7 +223,18 @@ class PixelScaler(TransformerMixin, BaseEstimator):
         return (X / np.float32(self.max_value)).astype("float32")
 
     def inverse_transform(self, X):
-        """Back to ``[0, max_value]``."""
+        """Scale back to ``[0, max_value]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Scaled pixels.
+
+        Returns
+        -------
+        ndarray of float32
+            Pixel values in ``[0, max_value]``.
+        """
         check_is_fitted(self, "n_features_in_")
         return np.asarray(X, dtype="float32") * np.float32(self.max_value)
 

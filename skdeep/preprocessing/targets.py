@@ -53,7 +53,20 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         self.form = form
 
     def fit(self, y, classes=None):
-        """Learn the classes from ``y`` (and ``classes``, when given)."""
+        """Learn the classes from ``y`` (and ``classes``, when given).
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or a multilabel indicator matrix.
+        classes : array-like, default=None
+            Every class, when ``y`` may lack some.
+
+        Returns
+        -------
+        self
+            The fitted encoder.
+        """
         y = _as_array(y)
         if len(y) == 0:
             raise ValueError("y is empty: at least one sample is needed to fit.")
@@ -72,7 +85,7 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
             labels = given
         if len(labels) < 2:
             raise ValueError(
-                f"y contains only one class ({labels[0]!r}); a classifier needs "
+                f"y contains only one class ({labels.tolist()[0]!r}); a classifier needs "
                 "samples of at least two classes. Check the target column, or "
                 "pass classes=[...] to partial_fit if later batches bring the "
                 "other classes."
@@ -82,8 +95,23 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, y):
-        """Encode labels in the form given by ``form``."""
+        """Encode labels in the form given by ``form``.
+
+        Parameters
+        ----------
+        y : array-like
+            Labels seen in ``fit``.
+
+        Returns
+        -------
+        ndarray
+            Codes, a column, one-hot rows or an indicator matrix.
+        """
         check_is_fitted(self, "classes_")
+        if self.form not in FORMS:
+            raise ValueError(
+                f"Invalid form={self.form!r}: expected one of {', '.join(map(repr, FORMS))}."
+            )
         y = _as_array(y)
         if self.target_type_ == "multilabel-indicator":
             if y.ndim != 2 or y.shape[1] != len(self.classes_):
@@ -102,14 +130,36 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         return np.eye(len(self.classes_), dtype="float32")[codes]
 
     def encode_labels(self, y):
-        """Integer codes of ``y``; labels unknown to ``fit`` are an error."""
+        """Return the integer codes of ``y``; labels unknown to ``fit`` are an error.
+
+        Parameters
+        ----------
+        y : array-like
+            Labels.
+
+        Returns
+        -------
+        ndarray of int
+            Positions of the labels in ``classes_``.
+        """
         check_is_fitted(self, "classes_")
         y = np.ravel(_as_array(y))
         _check_known(np.unique(y), self.classes_)
         return np.searchsorted(self.classes_, y)
 
     def inverse_transform(self, proba):
-        """Map class probabilities ``(n, n_classes)`` to labels."""
+        """Map class probabilities to labels.
+
+        Parameters
+        ----------
+        proba : array-like of shape (n_samples, n_classes)
+            Probabilities (or scores) of each class.
+
+        Returns
+        -------
+        ndarray
+            The most probable label of each row (0/1 rows for multilabel targets).
+        """
         check_is_fitted(self, "classes_")
         proba = np.asarray(proba)
         if self.target_type_ == "multilabel-indicator":

@@ -36,6 +36,13 @@ class _TokenEncoder(TransformerMixin, BaseEstimator):
             self.vocabulary_ = None
             largest = max((int(d.max()) for d in documents if d.size), default=0)
             self.vocabulary_size_ = self.num_words or max(largest, first_id - 1) + 1
+            if self.vocabulary_size_ > seq.MAX_ID + 1:
+                raise ValueError(
+                    f"{type(self).__name__}: the largest token id is {largest}, beyond the "
+                    f"int32 ids Keras embeddings take (at most {seq.MAX_ID}). Ids this large "
+                    "usually come from hashing; set num_words=<vocabulary size> to map every "
+                    "larger id to oov_id."
+                )
             sequences = documents
         self.n_features_in_ = 1
         return sequences
@@ -156,7 +163,20 @@ class TextToSequences(_TokenEncoder):
         self.token_pattern = token_pattern
 
     def fit(self, X, y=None):
-        """Learn the vocabulary and the row length from the training documents."""
+        """Learn the vocabulary and the row length from the training documents.
+
+        Parameters
+        ----------
+        X : list, Series or one-column array of str or of int sequences
+            Documents: texts, or token-id sequences as ``keras.datasets.imdb`` gives them.
+        y : None
+            Ignored; accepted for pipelines.
+
+        Returns
+        -------
+        self
+            The fitted transformer.
+        """
         sequences = self._fit_vocabulary(X)
         if self.maxlen is None:
             self.maxlen_ = max(max((len(s) for s in sequences), default=0), 1)
@@ -165,12 +185,34 @@ class TextToSequences(_TokenEncoder):
         return self
 
     def transform(self, X):
-        """Documents -> ``(n_documents, maxlen_)`` int32 token ids."""
+        """Turn documents into padded rows of token ids.
+
+        Parameters
+        ----------
+        X : list, Series or one-column array
+            Documents of the kind seen in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_documents, maxlen_)
+            int32 token ids, 0 for padding.
+        """
         ids = self._ids(X)
         return seq.pad(ids, self.maxlen_, self.padding, self.truncating)
 
     def get_feature_names_out(self, input_features=None):
-        """``token_0`` ... ``token_{maxlen_ - 1}``: one name per position."""
+        """Name the output columns ``token_0`` ... ``token_{maxlen_ - 1}``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of str
+            One name per position.
+        """
         check_is_fitted(self, "maxlen_")
         return np.array([f"token_{i}" for i in range(self.maxlen_)], dtype=object)
 
@@ -206,14 +248,23 @@ class MultiHotEncoder(_TokenEncoder):
         (or are dropped). ``None``: every word seen in ``fit``.
     oov_id : int or None, default=1
         Column for unknown words; ``None`` ignores them.
-    lowercase, token_pattern
+    lowercase : bool, default=True
         As in :class:`TextToSequences`, for string input.
+    token_pattern : str
+        As in :class:`TextToSequences`, for string input.
+    sparse_output : bool, default=False
+        Return a ``scipy.sparse`` CSR matrix, which holds only the ones:
+        for large vocabularies, where the dense matrix would not fit in
+        memory. skdeep's estimators train on it batch by batch.
 
     Attributes
     ----------
-    vocabulary_, vocabulary_size_, input_kind_
-        As in :class:`TextToSequences`; ``vocabulary_size_`` is the width
-        of the output.
+    vocabulary_ : dict or None
+        As in :class:`TextToSequences`.
+    vocabulary_size_ : int
+        The width of the output.
+    input_kind_ : {"text", "ids"}
+        What ``fit`` was given.
 
     Examples
     --------
@@ -222,27 +273,87 @@ class MultiHotEncoder(_TokenEncoder):
            [0., 1., 1., 0., 0., 0.]], dtype=float32)
     """
 
-    def __init__(self, num_words=None, *, oov_id=1, lowercase=True, token_pattern=_WORDS):
+    #: Largest dense output, in bytes; beyond it transform asks for sparse_output.
+    MAX_DENSE_BYTES = 2 * 1024**3
+
+    def __init__(
+        self,
+        num_words=None,
+        *,
+        oov_id=1,
+        lowercase=True,
+        token_pattern=_WORDS,
+        sparse_output=False,
+    ):
         self.num_words = num_words
         self.oov_id = oov_id
         self.lowercase = lowercase
         self.token_pattern = token_pattern
+        self.sparse_output = sparse_output
 
     def fit(self, X, y=None):
-        """Learn the vocabulary (strings) or the id range (token-id sequences)."""
+        """Learn the vocabulary (strings) or the id range (token-id sequences).
+
+        Parameters
+        ----------
+        X : list, Series or one-column array of str or of int sequences
+            Documents: texts, or token-id sequences.
+        y : None
+            Ignored; accepted for pipelines.
+
+        Returns
+        -------
+        self
+            The fitted transformer.
+        """
+        if not isinstance(self.sparse_output, bool):
+            raise ValueError(
+                f"MultiHotEncoder: invalid sparse_output={self.sparse_output!r}: expected "
+                "True or False."
+            )
         self._fit_vocabulary(X)
         return self
 
     def transform(self, X):
-        """Documents -> ``(n_documents, vocabulary_size_)`` float32 0/1 matrix."""
+        """Turn documents into multi-hot rows.
+
+        Parameters
+        ----------
+        X : list, Series or one-column array
+            Documents of the kind seen in ``fit``.
+
+        Returns
+        -------
+        ndarray or scipy.sparse.csr_matrix of shape (n_documents, vocabulary_size_)
+            float32 0/1 rows; sparse with ``sparse_output=True``.
+        """
         ids = self._ids(X)
+        if self.sparse_output:
+            return seq.multi_hot_sparse(ids, self.vocabulary_size_)
+        size = len(ids) * self.vocabulary_size_ * 4
+        if size > self.MAX_DENSE_BYTES:
+            raise ValueError(
+                f"MultiHotEncoder would make a dense {len(ids)} x {self.vocabulary_size_} "
+                f"matrix ({size / 1024**3:.1f} GiB). Pass sparse_output=True (skdeep's "
+                "estimators train on sparse input), or set num_words to a smaller vocabulary."
+            )
         out = np.zeros((len(ids), self.vocabulary_size_), dtype="float32")
         for i, row in enumerate(ids):
             out[i, row] = 1.0
         return out
 
     def get_feature_names_out(self, input_features=None):
-        """The word of each column (``<pad>``, ``<oov>``), or ``id_j`` for token-id input.
+        """Name each column by its word (``<pad>``, ``<oov>``), or ``id_j`` for token ids.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of str
+            One name per column.
 
         Examples
         --------

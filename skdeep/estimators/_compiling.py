@@ -1,0 +1,84 @@
+"""The estimator's side of compiling: which options apply, resolved once per fit."""
+
+from skdeep.estimators._params import COMPILE_KEYWORDS, plain_keras_options, routed
+from skdeep.models import _compile, _losses
+
+#: Optimizer of ``optimizer="auto"``: chosen for the built-in builders from
+#: measurements (docs/models.md); RMSprop, Keras' and scikeras' default,
+#: for models from user builders.
+AUTO_OPTIMIZER = {"built-in": "adam", "user": "rmsprop"}
+
+
+def compile_kwargs(params, loss, from_logits, steps_per_epoch, built_in):
+    """Keyword arguments for ``model.compile`` from the estimator's parameters.
+
+    Parameters
+    ----------
+    params : dict
+        ``get_params(deep=False)``.
+    loss : object
+        The loss to use when the ``loss`` parameter is None.
+    from_logits : bool
+        Whether that default loss takes logits.
+    steps_per_epoch : int
+        For the per-epoch learning-rate decays.
+    built_in : bool
+        Whether the network comes from a built-in builder (``optimizer="auto"``).
+    """
+    optimizer = params.get("optimizer", "auto")
+    if isinstance(optimizer, str) and optimizer == "auto":
+        optimizer = AUTO_OPTIMIZER["built-in" if built_in else "user"]
+    kwargs = {
+        "optimizer": _compile.make_optimizer(
+            optimizer,
+            routed(params, "optimizer"),
+            _compile.optimizer_knobs(params),
+            steps_per_epoch,
+        ),
+        "loss": make_loss(params, loss, from_logits),
+    }
+    metrics = _losses.make_metrics(params.get("metrics"), routed(params, "metrics"))
+    if metrics is not None:
+        kwargs["metrics"] = metrics
+    kwargs.update(plain_keras_options(params, COMPILE_KEYWORDS))
+    kwargs.update(routed(params, "compile"))
+    return kwargs
+
+
+def make_loss(params, default, from_logits):
+    """The loss: the ``loss`` parameter, or ``default`` (with ``from_logits``)."""
+    options = routed(params, "loss")
+    if params.get("loss") is not None:
+        return _losses.make_loss(params["loss"], options)
+    if from_logits:
+        options = {"from_logits": True, **options}
+    return _losses.make_loss(default, options)
+
+
+def user_steps_per_execution(params, model):
+    """The ``steps_per_execution`` the user chose, or None."""
+    chosen = routed(params, "compile").get("steps_per_execution", params.get("steps_per_execution"))
+    if chosen is not None:
+        return chosen
+    if getattr(model, "compiled", False) and getattr(model, "steps_per_execution", 1) != 1:
+        return model.steps_per_execution
+    return None
+
+
+class LazyCompile:
+    """``compile_kwargs`` for one fit, made when first needed and reused."""
+
+    def __init__(self, params, meta, steps, built_in):
+        self.args = (params, steps, built_in)
+        self.default = (meta.get("loss_"), False)
+        self.made = None
+
+    def value(self, loss=None, from_logits=False):
+        """The keyword arguments; ``loss`` replaces the default loss when ``loss`` is None."""
+        params, steps, built_in = self.args
+        if self.made is None:
+            default, logits = self.default if loss is None else (loss, from_logits)
+            self.made = compile_kwargs(params, default, logits, steps, built_in)
+        elif loss is not None and params.get("loss") is None:
+            self.made["loss"] = make_loss(params, loss, from_logits)
+        return dict(self.made)

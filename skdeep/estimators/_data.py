@@ -1,0 +1,73 @@
+"""The data step of the fit chain: validate, learn the targets, weigh, hold out, encode."""
+
+import numpy as np
+
+from skdeep.estimators import _validation as check
+from skdeep.estimators._holdout import split
+
+
+def prepare(estimator, X, y, sample_weight, options, reset, classes):
+    """The training data of one fit, checked and encoded.
+
+    With ``reset`` (a fresh fit) the estimator learns the input shape, the
+    targets (``classes_`` and the like) and its feature encoder; otherwise
+    ``X`` and ``y`` must match what it learned. ``options`` loses the
+    ``class_weight`` and ``validation_data`` it may hold.
+
+    Returns
+    -------
+    dict
+        ``X`` (encoded for the model), ``y`` (not encoded yet: the form
+        depends on the compiled loss), ``weights`` and ``val`` (encoded
+        validation data or None).
+    """
+    X, y, dtype = check.check_X_y(estimator, X, y, reset, estimator._y_numeric)
+    if reset:
+        estimator.input_shape_, estimator.X_shape_ = X.shape[1:], X.shape
+        estimator.X_dtype_ = dtype
+    weights = check.check_sample_weight(sample_weight, len(X))
+    if reset:
+        estimator._learn_targets(y, classes)
+    else:
+        estimator._check_targets(y)
+    weights = estimator._fit_weights(y, weights, options.pop("class_weight", None))
+    validation = options.pop("validation_data", None)
+    if estimator.validation_fraction is not None and validation is None:
+        X, y, weights, validation = split(estimator, X, y, weights)
+    if validation is not None:
+        validation = validation_data(estimator, validation)
+    return {
+        "X": encode_features(estimator, X, reset),
+        "y": y,
+        "weights": weights,
+        "val": validation,
+    }
+
+
+def encode_features(estimator, X, reset):
+    """``X`` as the model takes it: through the feature encoder, fitted when ``reset``."""
+    if reset:
+        encoder = estimator.feature_encoder
+        estimator.feature_encoder_ = None if encoder is None else encoder.fit(X)
+        vars(estimator).update(getattr(estimator.feature_encoder_, "get_metadata", dict)())
+    encoder = getattr(estimator, "feature_encoder_", None)
+    return X if encoder is None else encoder.transform(X)
+
+
+def validation_data(estimator, data):
+    """Validate and encode ``(X, y[, sample_weight])`` like the training data."""
+    if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+        raise ValueError(
+            "validation_data must be a tuple (X_val, y_val) or "
+            "(X_val, y_val, sample_weight_val) of arrays."
+        )
+    X = check.check_X(estimator, data[0], reset=False)
+    y = np.asarray(data[1])
+    if len(y) != len(X):
+        raise ValueError(
+            f"validation_data has {len(X)} rows in X but {len(y)} in y; they must match."
+        )
+    encoded = (encode_features(estimator, X, False), estimator._encode_targets(y))
+    if len(data) == 3:
+        encoded += (check.check_sample_weight(data[2], len(X), "validation sample_weight"),)
+    return encoded

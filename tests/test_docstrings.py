@@ -1,0 +1,96 @@
+"""Every public docstring parses as numpydoc and documents what it should.
+
+The API reference is generated from these docstrings, so a parameter that
+numpydoc cannot see (as happened when the shared parameter text was spliced
+in at the wrong indentation) is missing from the reference.
+"""
+
+import importlib
+import inspect
+import warnings
+
+import pytest
+from numpydoc.docscrape import NumpyDocString
+from numpydoc.validate import validate
+
+MODULES = [
+    "skdeep",
+    "skdeep.models",
+    "skdeep.preprocessing",
+    "skdeep.datasets",
+    "skdeep.tasks",
+    "skdeep.serialization",
+]
+#: The numpydoc checks enforced: a docstring exists, every parameter is
+#: documented with a type and a description, none is documented that does not
+#: exist, the order is the signature's, and results are described.
+CHECKS = {"GL08", "PR01", "PR02", "PR03", "PR04", "PR07", "RT01", "RT03", "YD01"}
+
+
+def _public_names():
+    names = []
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+                continue
+            # numpydoc imports the object from where it is defined.
+            qualified = f"{obj.__module__}.{obj.__qualname__}"
+            names.append(qualified)
+            if inspect.isclass(obj):
+                names += _methods(obj, qualified)
+    return sorted(set(names))
+
+
+def _methods(cls, qualified):
+    found = []
+    for name in dir(cls):
+        if name.startswith("_"):
+            continue
+        member = inspect.getattr_static(cls, name)
+        function = member.fget if isinstance(member, property) else member
+        function = getattr(function, "__func__", function)
+        if inspect.isfunction(function) and function.__module__.startswith("skdeep"):
+            found.append(f"{qualified}.{name}")
+    return found
+
+
+NAMES = _public_names()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_docstring_passes_numpydoc_validation(name):
+    errors = [(code, message) for code, message in validate(name)["errors"] if code in CHECKS]
+    assert errors == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_docstring_parses_without_warnings(name):
+    obj = _load(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        NumpyDocString(inspect.getdoc(obj))
+
+
+def test_the_classifier_documents_class_weight_and_its_attributes():
+    from skdeep import KerasClassifier
+
+    doc = NumpyDocString(inspect.getdoc(KerasClassifier))
+    parameters = [p.name for p in doc["Parameters"]]
+    attributes = [a.name for a in doc["Attributes"]]
+    assert "class_weight" in parameters and parameters[-1] == "**kwargs"
+    assert {"classes_", "n_classes_", "target_type_", "model_", "history_"} <= set(attributes)
+
+
+def _load(name):
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            obj = inspect.getattr_static(obj, attribute)
+        return getattr(obj, "fget", getattr(obj, "__func__", obj))
+    raise ImportError(name)
