@@ -39,7 +39,14 @@ def test_every_task_has_a_ci_run():
     assert sorted(CI_RUNS) == sorted(task.name for task in all_tasks())
 
 
-@pytest.mark.parametrize("name", sorted(CI_RUNS))
+#: One task per family runs in the quick suite; every task runs with the slow tests.
+QUICK = {"pima", "mnist-cnn", "imdb-cnn"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n if n in QUICK else pytest.param(n, marks=pytest.mark.slow) for n in sorted(CI_RUNS)],
+)
 def test_task_learns_on_its_offline_data(name):
     epochs, folds, threshold = CI_RUNS[name]
     result = run_task(name, cv=folds, epochs=epochs)

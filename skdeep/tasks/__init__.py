@@ -11,7 +11,8 @@ Examples
 ['model']
 """
 
-from skdeep.tasks.registry import TASKS, Task, TaskData, all_tasks, get_task
+from skdeep.tasks._task import Task, TaskData
+from skdeep.tasks.catalog import TASKS, all_tasks, get_task
 from skdeep.tasks.runner import TaskResult, run_task
 
 __all__ = ["TASKS", "Task", "TaskData", "TaskResult", "all_tasks", "get_task", "run_task"]

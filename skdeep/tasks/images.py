@@ -5,7 +5,7 @@ from sklearn.pipeline import Pipeline
 from skdeep.datasets import load_cifar10, load_mnist, load_mnist_subset, load_photo_patches
 from skdeep.estimators import KerasClassifier
 from skdeep.preprocessing import ImageReshaper, PixelScaler
-from skdeep.tasks.registry import TaskData, register_recipe
+from skdeep.tasks._task import Task, TaskData
 
 
 def mnist_mlp_pipeline(epochs=10, random_state=0):
@@ -110,49 +110,58 @@ def _load_colour(full_data=False, data_home=None):
     )
 
 
-def _images(*parts):
-    register_recipe("images", *parts)
+_MNIST = dict(
+    family="images",
+    offline_data="bundled MNIST subset (1,000 digits)",
+    full_data="MNIST from the Keras cache",
+    load=_load_mnist,
+)
+_COLOUR = dict(
+    family="images",
+    offline_data="32x32x3 patches of scikit-learn's photos",
+    full_data="CIFAR-10 from the Keras cache",
+    load=_load_colour,
+)
 
-
-_MNIST = ("bundled MNIST subset (1,000 digits)", "MNIST from the Keras cache")
-_COLOUR = ("32x32x3 patches of scikit-learn's photos", "CIFAR-10 from the Keras cache")
-_images(
-    "mnist-mlp",
-    "MNIST digits: baseline MLP with one hidden layer of 784",
-    *_MNIST,
-    _load_mnist,
-    mnist_mlp_pipeline,
-    {"model__hidden_layer_sizes": [(128,), (784,)], "model__batch_size": [100, 200]},
-    10,
-    "test error 1.9 % (official split)",
-)
-_images(
-    "mnist-cnn",
-    "MNIST digits: simple CNN (32 5x5 filters, pooling, dropout)",
-    *_MNIST,
-    _load_mnist,
-    mnist_cnn_pipeline,
-    {"model__filters": [(16,), (32,)], "model__dense_units": [(64,), (128,)]},
-    10,
-    "test error 1.0 % (official split)",
-)
-_images(
-    "cifar10-cnn",
-    "CIFAR-10 objects: CNN with dropout and max-norm, SGD with momentum",
-    *_COLOUR,
-    _load_colour,
-    cifar_cnn_pipeline,
-    {"model__filters": [(32,), (32, 64)], "model__learning_rate": [0.01, 0.001]},
-    25,
-    "test accuracy 70.9 % (simple CNN), 80.2 % (larger CNN)",
-)
-_images(
-    "colour-mlp",
-    "Colour images flattened for an MLP, with a classification report",
-    *_COLOUR,
-    _load_colour,
-    colour_mlp_pipeline,
-    {"model__hidden_layer_sizes": [(256,), (512, 256)], "model__dropout": [0.0, 0.2]},
-    20,
-    "no single published figure (an MLP on CIFAR-10 reaches about 50 %)",
+#: The image recipes, in the order ``skdeep list`` shows them.
+RECIPES = (
+    Task(
+        name="mnist-mlp",
+        description="MNIST digits: baseline MLP with one hidden layer of 784",
+        make_pipeline=mnist_mlp_pipeline,
+        param_grid={"model__hidden_layer_sizes": [(128,), (784,)], "model__batch_size": [100, 200]},
+        epochs=10,
+        published="test error 1.9 % (official split)",
+        **_MNIST,
+    ),
+    Task(
+        name="mnist-cnn",
+        description="MNIST digits: simple CNN (32 5x5 filters, pooling, dropout)",
+        make_pipeline=mnist_cnn_pipeline,
+        param_grid={"model__filters": [(16,), (32,)], "model__dense_units": [(64,), (128,)]},
+        epochs=10,
+        published="test error 1.0 % (official split)",
+        **_MNIST,
+    ),
+    Task(
+        name="cifar10-cnn",
+        description="CIFAR-10 objects: CNN with dropout and max-norm, SGD with momentum",
+        make_pipeline=cifar_cnn_pipeline,
+        param_grid={"model__filters": [(32,), (32, 64)], "model__learning_rate": [0.01, 0.001]},
+        epochs=25,
+        published="test accuracy 70.9 % (simple CNN), 80.2 % (larger CNN)",
+        **_COLOUR,
+    ),
+    Task(
+        name="colour-mlp",
+        description="Colour images flattened for an MLP, with a classification report",
+        make_pipeline=colour_mlp_pipeline,
+        param_grid={
+            "model__hidden_layer_sizes": [(256,), (512, 256)],
+            "model__dropout": [0.0, 0.2],
+        },
+        epochs=20,
+        published="no single published figure (an MLP on CIFAR-10 reaches about 50 %)",
+        **_COLOUR,
+    ),
 )

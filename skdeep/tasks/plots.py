@@ -16,6 +16,8 @@ def plot_learning_curves(result, path):
     """
     import matplotlib
 
+    from skdeep._atomic import atomic_write
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -33,6 +35,9 @@ def plot_learning_curves(result, path):
         axes[0][0].legend(fontsize="small")
     figure.suptitle(f"{result.task.name}: {result.protocol}")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    try:
+        with atomic_write(path) as file:  # exactly at path, whatever its extension
+            figure.savefig(file, format="png", dpi=100)
+    finally:
+        plt.close(figure)
     return path

@@ -1,29 +1,31 @@
-"""Run a task: cross-validation (or the official test split), an optional grid, a refit."""
+"""Run a task with scikit-learn's ``GridSearchCV``: cross-validation or a test split, a grid."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
-from sklearn.base import clone
-from sklearn.metrics import accuracy_score, classification_report, mean_squared_error
-from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold
+import pandas as pd
+from sklearn.metrics import classification_report
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-from skdeep.tasks.registry import get_task
+from skdeep.tasks._reports import FoldReports
+from skdeep.tasks.catalog import get_task
 
 
 @dataclass
 class TaskResult:
     """What :func:`run_task` found.
 
-    Attributes
+    Parameters
     ----------
     task : Task
+        The task.
     protocol : str
         How the scores were obtained, in words.
     source : str
         The data used.
-    metric : {"accuracy", "MSE"}
+    metric : str
+        Name of the score, e.g. ``"accuracy"`` or ``"MSE"``.
     scores : list of float
         One score per fold (or one for the test split), of the best candidate.
     candidates : list of (dict, float, float)
@@ -37,6 +39,8 @@ class TaskResult:
         The per-epoch training history of each fit of the best candidate.
     estimator : Pipeline or None
         The best pipeline refitted on all the training data (``refit=True``).
+    search : GridSearchCV
+        The search itself, with its ``cv_results_``.
     """
 
     task: Any
@@ -50,6 +54,7 @@ class TaskResult:
     y_pred: Any
     histories: list = field(default_factory=list)
     estimator: Any = None
+    search: Any = None
 
     @property
     def mean(self):
@@ -62,10 +67,16 @@ class TaskResult:
         return float(np.std(self.scores))
 
     def report(self):
-        """A classification report (classifiers) or a one-line summary (regressors)."""
-        if self.metric == "accuracy":
+        """Describe the result: a classification report, or a summary line for regressors.
+
+        Returns
+        -------
+        str
+            The text.
+        """
+        if self.task.is_classifier:
             return classification_report(self.y_true, self.y_pred, zero_division=0)
-        return f"MSE {self.mean:.3f} +/- {self.std:.3f} over {len(self.scores)} scores"
+        return f"{self.metric} {self.mean:.3f} +/- {self.std:.3f} over {len(self.scores)} scores"
 
 
 def run_task(
@@ -83,13 +94,17 @@ def run_task(
 ):
     """Evaluate the recipe ``name`` as the tutorial does, optionally over its grid.
 
+    The evaluation is scikit-learn's ``GridSearchCV`` (one candidate without
+    a grid), scored by the task's scorer: k-fold cross-validation (stratified
+    for classifiers), or, when the data has an official test split, one fit
+    on the training part scored on the test part.
+
     Parameters
     ----------
     name : str
         A task name (see :func:`skdeep.tasks.all_tasks`).
     cv : int, default=10
-        Folds of the (stratified, for classifiers) cross-validation, used
-        when the data has no official test split.
+        Folds of the cross-validation, used when the data has no test split.
     epochs : int or None, default=None
         Epochs per fit; None uses the published protocol's. Given with
         ``grid=True``, it replaces the grid's own ``epochs`` values.
@@ -101,104 +116,90 @@ def run_task(
     data_home : str or path, optional
         Where the full data sets are.
     refit : bool, default=False
-        Refit the best pipeline on all the training data (to save it).
+        Keep the best pipeline trained on all the training data (to save it);
+        with a test split that is the fit that was scored.
     random_state : int, default=0
         Seed of the folds and of the networks.
     n_jobs : int or None, default=None
-        Fits to run at once in worker processes (joblib; -1: one per core).
-        Each worker limits its framework threads to its share of the cores,
-        and the scores are the same as with one job.
+        Fits to run at once in worker processes (-1: one per core). Each
+        worker limits its framework threads to its share of the cores, and
+        the scores are the same as with one job.
     progress : callable, optional
         ``progress(done, total, label)`` after each fit.
 
     Returns
     -------
     TaskResult
+        Scores, candidates, out-of-fold predictions and, with ``refit``, the pipeline.
     """
     task = get_task(name)
     if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:
         raise ValueError(f"Invalid cv={cv!r}: expected an integer of at least 2 folds.")
     data = task.load(full_data=full_data, data_home=data_home)
-    base = task.make_pipeline(
+    pipeline = task.make_pipeline(
         epochs=epochs or task.epochs, random_state=random_state, **data.pipeline_options
     )
-    X, y = _indexable(data.X), np.asarray(data.y)
-    test_part = None
-    if data.X_test is None:
-        splitter = (StratifiedKFold if task.is_classifier else KFold)(
-            cv, shuffle=True, random_state=random_state
+    X, y, splits, protocol = _protocol(task, data, cv, random_state)
+    candidates = _grid(task, epochs) if grid else {}
+    n_candidates = int(np.prod([len(v) for v in candidates.values()])) if candidates else 1
+    holdout = data.X_test is not None
+    total = n_candidates * len(splits)
+    reports = FoldReports(list(candidates), progress, total, len(splits), refit and holdout)
+    with reports:
+        search = GridSearchCV(
+            pipeline,
+            candidates,
+            scoring={"score": task.scoring, "report": reports.scorer},
+            refit="score" if refit and not holdout else False,
+            cv=splits,
+            n_jobs=n_jobs,
+            error_score="raise",
         )
-        splits = [(X, y, train, test) for train, test in splitter.split(np.zeros(len(y)), y)]
-        kind = "stratified " if task.is_classifier else ""
-        protocol = f"{cv}-fold {kind}cross-validation"
-    else:
-        test_part = _indexable(data.X_test), np.asarray(data.y_test)
-        splits = [(X, y, None, None)]
-        protocol = "official train/test split"
-    candidates = list(ParameterGrid(_grid(task, epochs))) if grid else [{}]
-    jobs = [
-        (number, fold, params, split)
-        for number, params in enumerate(candidates)
-        for fold, split in enumerate(splits)
-    ]
-    keep = refit and data.X_test is not None  # the holdout fit is the refit
-    fits = Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-        delayed(_fit_and_score)(
-            task.is_classifier, base, params, split, test_part, keep, (number, fold)
-        )
-        for number, fold, params, split in jobs
-    )
-    outcomes = [[None] * len(splits) for _ in candidates]
-    for done, ((number, fold), outcome) in enumerate(fits, start=1):
-        outcomes[number][fold] = outcome
-        if progress is not None:
-            label = f"fold {fold + 1}/{len(splits)}"
-            if grid:
-                label = f"candidate {number + 1}/{len(candidates)}, {label}"
-            progress(done, len(jobs), label)
-    results = [
-        (params, {key: [o[key] for o in folds] for key in folds[0]})
-        for params, folds in zip(candidates, outcomes, strict=True)
-    ]
-    sign = 1 if task.is_classifier else -1
-    best_params, best = max(results, key=lambda r: sign * np.mean(r[1]["scores"]))
-    estimator = None
-    if refit:
-        estimator = best["fitted"][0]
-        if estimator is None:
-            estimator = clone(base).set_params(**best_params).fit(X, y)
+        search.fit(X, y)
+    results = search.cv_results_
+    best = int(np.argmin(results["rank_test_score"]))
+    best_params = results["params"][best]
+    fits = reports.for_candidate(best_params)
     return TaskResult(
         task=task,
         protocol=protocol,
         source=data.source,
-        metric="accuracy" if task.is_classifier else "MSE",
-        scores=best["scores"],
-        candidates=[(p, np.mean(o["scores"]), np.std(o["scores"])) for p, o in results],
+        metric=task.metric,
+        scores=[task.to_metric(results[f"split{i}_test_score"][best]) for i in range(len(splits))],
+        candidates=[
+            (params, task.to_metric(mean), float(std))
+            for params, mean, std in zip(
+                results["params"],
+                results["mean_test_score"],
+                results["std_test_score"],
+                strict=True,
+            )
+        ],
         best_params=best_params,
-        y_true=np.concatenate(best["y_true"]),
-        y_pred=np.concatenate(best["y_pred"]),
-        histories=best["histories"],
-        estimator=estimator,
+        y_true=np.concatenate([fit["y_true"] for fit in fits]),
+        y_pred=np.concatenate([fit["y_pred"] for fit in fits]),
+        histories=[fit["history"] for fit in fits],
+        estimator=(fits[0]["estimator"] if holdout else search.best_estimator_) if refit else None,
+        search=search,
     )
 
 
-def _fit_and_score(is_classifier, base, params, split, test_part, keep, key):
-    """Fit one candidate on one split; its score, predictions and history."""
-    X_all, y_all, train, test = split
-    if train is None:
-        (X_fit, y_fit), (X_eval, y_eval) = (X_all, y_all), test_part
-    else:
-        X_fit, y_fit = _take(X_all, train), y_all[train]
-        X_eval, y_eval = _take(X_all, test), y_all[test]
-    fitted = clone(base).set_params(**params).fit(X_fit, y_fit)
-    predicted = fitted.predict(X_eval)
-    return key, {
-        "scores": _score(is_classifier, y_eval, predicted),
-        "y_true": y_eval,
-        "y_pred": predicted,
-        "histories": dict(fitted.named_steps["model"].history_),
-        "fitted": fitted if keep else None,
-    }
+def _protocol(task, data, cv, random_state):
+    """The data to search on, its splits, and the protocol in words."""
+    X, y = _indexable(data.X), np.asarray(data.y)
+    if data.X_test is None:
+        kind = StratifiedKFold if task.is_classifier else KFold
+        splits = list(kind(cv, shuffle=True, random_state=random_state).split(np.zeros(len(y)), y))
+        stratified = "stratified " if task.is_classifier else ""
+        return X, y, splits, f"{cv}-fold {stratified}cross-validation"
+    X_test, y_test = _indexable(data.X_test), np.asarray(data.y_test)
+    train, test = np.arange(len(y)), np.arange(len(y), len(y) + len(y_test))
+    return (
+        _concat(X, X_test),
+        np.concatenate([y, y_test]),
+        [(train, test)],
+        ("official train/test split"),
+    )
 
 
 def _grid(task, epochs):
@@ -206,12 +207,6 @@ def _grid(task, epochs):
     if epochs is not None:
         grid.pop("model__epochs", None)
     return grid
-
-
-def _score(is_classifier, y_true, y_pred):
-    if is_classifier:
-        return float(accuracy_score(y_true, y_pred))
-    return float(mean_squared_error(y_true, y_pred))
 
 
 def _indexable(X):
@@ -223,5 +218,7 @@ def _indexable(X):
     return array
 
 
-def _take(X, rows):
-    return X.iloc[rows] if hasattr(X, "iloc") else X[rows]
+def _concat(first, second):
+    if hasattr(first, "iloc"):
+        return pd.concat([first, second], ignore_index=True)
+    return np.concatenate([first, second])

@@ -1,5 +1,6 @@
 """Tabular tasks from the Keras tutorials: Pima, Iris, Sonar, Boston, bank marketing."""
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from skdeep.datasets import (
 )
 from skdeep.datasets._files import data_home as default_data_home
 from skdeep.estimators import KerasClassifier, KerasRegressor
-from skdeep.tasks.registry import TaskData, register_recipe
+from skdeep.tasks._task import Task, TaskData
 
 
 def _pipeline(model, scale):
@@ -142,85 +143,96 @@ def _iris_with_names(return_X_y=True):
     return iris.data, np.asarray(iris.target_names, dtype=object)[iris.target]
 
 
-def _tabular(name, description, data, load, make, grid, scoring, epochs, published):
-    register_recipe(
-        "tabular", name, description, data, data, load, make, grid, epochs, published, scoring
+_PIMA = _bundled(load_pima, "Pima Indians diabetes (bundled, complete)")
+_SONAR = _bundled(load_sonar, "Sonar (bundled, complete)")
+_BOSTON = _bundled(load_boston, "Boston housing (bundled, complete)")
+
+
+def _sonar(suffix, hidden, scale, published, description):
+    return Task(
+        name=f"sonar{suffix}",
+        family="tabular",
+        description=f"Sonar mines vs rocks: {description}",
+        offline_data="bundled Sonar data (208 x 60)",
+        full_data="bundled Sonar data (208 x 60)",
+        load=_SONAR,
+        make_pipeline=functools.partial(sonar_pipeline, hidden_layer_sizes=hidden, scale=scale),
+        param_grid={
+            "model__hidden_layer_sizes": [(30,), (60,), (60, 30)],
+            "model__epochs": [50, 100],
+        },
+        epochs=100,
+        published=f"{published} accuracy, 10-fold",
     )
 
 
-_tabular(
-    "pima",
-    "Pima Indians diabetes: binary MLP 12-8-1 on standardised features",
-    "bundled Pima data (768 x 8)",
-    _bundled(load_pima, "Pima Indians diabetes (bundled, complete)"),
-    pima_pipeline,
-    {
-        "model__optimizer": ["rmsprop", "adam"],
-        "model__kernel_initializer": ["glorot_uniform", "normal"],
-        "model__epochs": [50, 100],
-        "model__batch_size": [5, 10],
-    },
-    "accuracy",
-    150,
-    "73-78 % accuracy, 10-fold (book text: 77.7 %)",
-)
-_tabular(
-    "iris",
-    "Iris species: multiclass MLP 4-8-3 with string labels",
-    "scikit-learn's Iris (150 x 4)",
-    _bundled(_iris_with_names, "Iris (scikit-learn, complete)"),
-    iris_pipeline,
-    {"model__hidden_layer_sizes": [(4,), (8,), (16,)], "model__batch_size": [5, 10]},
-    "accuracy",
-    200,
-    "97.3 % (4.4) accuracy, 10-fold",
-)
-for suffix, hidden, scale, published, description in (
-    ("", (60,), False, "81.7 %", "baseline 60-1"),
-    ("-standardized", (60,), True, "84.6 %", "60-1 on standardised inputs"),
-    ("-smaller", (30,), True, "86.0 %", "smaller 30-1, standardised"),
-):
-    _tabular(
-        f"sonar{suffix}",
-        f"Sonar mines vs rocks: {description}",
-        "bundled Sonar data (208 x 60)",
-        _bundled(load_sonar, "Sonar (bundled, complete)"),
-        lambda epochs=100, random_state=0, _h=hidden, _s=scale: sonar_pipeline(
-            epochs, random_state, hidden_layer_sizes=_h, scale=_s
-        ),
-        {"model__hidden_layer_sizes": [(30,), (60,), (60, 30)], "model__epochs": [50, 100]},
-        "accuracy",
-        100,
-        f"{published} accuracy, 10-fold",
+def _boston(suffix, hidden, scale, published, description):
+    return Task(
+        name=f"boston{suffix}",
+        family="tabular",
+        description=f"Boston house prices (regression): {description}",
+        offline_data="bundled Boston housing data (506 x 13)",
+        full_data="bundled Boston housing data (506 x 13)",
+        load=_BOSTON,
+        make_pipeline=functools.partial(boston_pipeline, hidden_layer_sizes=hidden, scale=scale),
+        param_grid={
+            "model__hidden_layer_sizes": [(13,), (20,), (13, 6)],
+            "model__batch_size": [5, 20],
+        },
+        epochs=100,
+        published=f"MSE {published}, 10-fold",
+        scoring="neg_mean_squared_error",
     )
-for suffix, hidden, scale, published, description in (
-    ("", (13,), False, "31.6", "baseline 13-1"),
-    ("-standardized", (13,), True, "29.5", "13-1 on standardised inputs"),
-    ("-deeper", (13, 6), True, "22.8", "deeper 13-6-1, standardised"),
-    ("-wider", (20,), True, "21.6", "wider 20-1, standardised"),
-):
-    _tabular(
-        f"boston{suffix}",
-        f"Boston house prices (regression): {description}",
-        "bundled Boston housing data (506 x 13)",
-        _bundled(load_boston, "Boston housing (bundled, complete)"),
-        lambda epochs=100, random_state=0, _h=hidden, _s=scale: boston_pipeline(
-            epochs, random_state, hidden_layer_sizes=_h, scale=_s
-        ),
-        {"model__hidden_layer_sizes": [(13,), (20,), (13, 6)], "model__batch_size": [5, 20]},
-        "neg_mean_squared_error",
-        100,
-        f"MSE {published}, 10-fold",
-    )
-register_recipe(
-    "tabular",
-    "bank",
-    "Mixed categorical/numeric data: one-hot + scaling in a ColumnTransformer",
-    "bundled German credit (1000 x 20, 13 categorical)",
-    "UCI Bank Marketing: bank-full.csv in --data-home",
-    _load_bank,
-    bank_pipeline,
-    {"model__hidden_layer_sizes": [(16,), (32, 16)], "model__dropout": [0.0, 0.2]},
-    30,
-    "no published Keras figure (German credit: majority class 70 %)",
+
+
+#: The tabular recipes, in the order ``skdeep list`` shows them.
+RECIPES = (
+    Task(
+        name="pima",
+        family="tabular",
+        description="Pima Indians diabetes: binary MLP 12-8-1 on standardised features",
+        offline_data="bundled Pima data (768 x 8)",
+        full_data="bundled Pima data (768 x 8)",
+        load=_PIMA,
+        make_pipeline=pima_pipeline,
+        param_grid={
+            "model__optimizer": ["rmsprop", "adam"],
+            "model__kernel_initializer": ["glorot_uniform", "normal"],
+            "model__epochs": [50, 100],
+            "model__batch_size": [5, 10],
+        },
+        epochs=150,
+        published="73-78 % accuracy, 10-fold (book text: 77.7 %)",
+    ),
+    Task(
+        name="iris",
+        family="tabular",
+        description="Iris species: multiclass MLP 4-8-3 with string labels",
+        offline_data="scikit-learn's Iris (150 x 4)",
+        full_data="scikit-learn's Iris (150 x 4)",
+        load=_bundled(_iris_with_names, "Iris (scikit-learn, complete)"),
+        make_pipeline=iris_pipeline,
+        param_grid={"model__hidden_layer_sizes": [(4,), (8,), (16,)], "model__batch_size": [5, 10]},
+        epochs=200,
+        published="97.3 % (4.4) accuracy, 10-fold",
+    ),
+    _sonar("", (60,), False, "81.7 %", "baseline 60-1"),
+    _sonar("-standardized", (60,), True, "84.6 %", "60-1 on standardised inputs"),
+    _sonar("-smaller", (30,), True, "86.0 %", "smaller 30-1, standardised"),
+    _boston("", (13,), False, "31.6", "baseline 13-1"),
+    _boston("-standardized", (13,), True, "29.5", "13-1 on standardised inputs"),
+    _boston("-deeper", (13, 6), True, "22.8", "deeper 13-6-1, standardised"),
+    _boston("-wider", (20,), True, "21.6", "wider 20-1, standardised"),
+    Task(
+        name="bank",
+        family="tabular",
+        description="Mixed categorical/numeric data: one-hot + scaling in a ColumnTransformer",
+        offline_data="bundled German credit (1000 x 20, 13 categorical)",
+        full_data="UCI Bank Marketing: bank-full.csv in --data-home",
+        load=_load_bank,
+        make_pipeline=bank_pipeline,
+        param_grid={"model__hidden_layer_sizes": [(16,), (32, 16)], "model__dropout": [0.0, 0.2]},
+        epochs=30,
+        published="no published Keras figure (German credit: majority class 70 %)",
+    ),
 )

@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from skdeep.datasets import load_imdb, load_reuters, make_newswire, make_reviews
 from skdeep.estimators import KerasClassifier
 from skdeep.preprocessing import MultiHotEncoder, TextToSequences
-from skdeep.tasks.registry import TaskData, register_recipe
+from skdeep.tasks._task import Task, TaskData
 
 IMDB_WORDS = 5000
 MULTI_HOT_WORDS = 10000
@@ -118,69 +118,74 @@ def _load_reuters(full_data=False, data_home=None):
     return TaskData(X, y, X_test, y_test, source="Reuters (Keras cache, 8,982 + 2,246)")
 
 
-def _text(*parts):
-    register_recipe("text", *parts)
+_IMDB = dict(
+    family="text",
+    offline_data="generated movie reviews with negations (1,000)",
+    full_data="IMDB from the Keras cache",
+)
 
-
-_IMDB = ("generated movie reviews with negations (1,000)", "IMDB from the Keras cache")
-_text(
-    "imdb-mlp",
-    "IMDB sentiment: word embedding + MLP",
-    *_IMDB,
-    _load_imdb(sequences=True),
-    imdb_mlp_pipeline,
-    {"model__embedding_dim": [16, 32], "model__dense_units": [(64,), (250,)]},
-    2,
-    "test accuracy 86.9 %",
-)
-_text(
-    "imdb-cnn",
-    "IMDB sentiment: word embedding + 1-D convolution",
-    *_IMDB,
-    _load_imdb(sequences=True),
-    imdb_cnn_pipeline,
-    {"model__filters": [(16,), (32,)], "model__kernel_size": [3, 5]},
-    2,
-    "test accuracy 87.8 %",
-)
-_text(
-    "imdb-lstm",
-    "IMDB sentiment: word embedding + LSTM",
-    *_IMDB,
-    _load_imdb(sequences=True),
-    imdb_lstm_pipeline,
-    {"model__units": [50, 100], "model__dropout": [0.0, 0.2]},
-    3,
-    "test accuracy 86.8 %",
-)
-_text(
-    "imdb-cnn-lstm",
-    "IMDB sentiment: 1-D convolution and pooling before an LSTM",
-    *_IMDB,
-    _load_imdb(sequences=True),
-    imdb_cnn_lstm_pipeline,
-    {"model__units": [50, 100], "model__conv_filters": [16, 32]},
-    3,
-    "test accuracy 86.4 %",
-)
-_text(
-    "imdb-multihot",
-    "IMDB sentiment: multi-hot word vectors + 16-16-1 MLP",
-    *_IMDB,
-    _load_imdb(sequences=False),
-    imdb_multi_hot_pipeline,
-    {"model__hidden_layer_sizes": [(16,), (16, 16)], "model__epochs": [4, 8]},
-    4,
-    "test accuracy 88.5 %",
-)
-_text(
-    "reuters",
-    "Reuters newswire topics: multi-hot word vectors + 64-64 MLP, softmax",
-    "generated news wires, 6 topics (1,000)",
-    "Reuters (46 topics) from the Keras cache",
-    _load_reuters,
-    reuters_pipeline,
-    {"model__hidden_layer_sizes": [(64, 64), (128, 64)], "model__epochs": [9, 20]},
-    9,
-    "test accuracy 77.7 % (46 topics)",
+#: The text recipes, in the order ``skdeep list`` shows them.
+RECIPES = (
+    Task(
+        name="imdb-mlp",
+        description="IMDB sentiment: word embedding + MLP",
+        load=_load_imdb(sequences=True),
+        make_pipeline=imdb_mlp_pipeline,
+        param_grid={"model__embedding_dim": [16, 32], "model__dense_units": [(64,), (250,)]},
+        epochs=2,
+        published="test accuracy 86.9 %",
+        **_IMDB,
+    ),
+    Task(
+        name="imdb-cnn",
+        description="IMDB sentiment: word embedding + 1-D convolution",
+        load=_load_imdb(sequences=True),
+        make_pipeline=imdb_cnn_pipeline,
+        param_grid={"model__filters": [(16,), (32,)], "model__kernel_size": [3, 5]},
+        epochs=2,
+        published="test accuracy 87.8 %",
+        **_IMDB,
+    ),
+    Task(
+        name="imdb-lstm",
+        description="IMDB sentiment: word embedding + LSTM",
+        load=_load_imdb(sequences=True),
+        make_pipeline=imdb_lstm_pipeline,
+        param_grid={"model__units": [50, 100], "model__dropout": [0.0, 0.2]},
+        epochs=3,
+        published="test accuracy 86.8 %",
+        **_IMDB,
+    ),
+    Task(
+        name="imdb-cnn-lstm",
+        description="IMDB sentiment: 1-D convolution and pooling before an LSTM",
+        load=_load_imdb(sequences=True),
+        make_pipeline=imdb_cnn_lstm_pipeline,
+        param_grid={"model__units": [50, 100], "model__conv_filters": [16, 32]},
+        epochs=3,
+        published="test accuracy 86.4 %",
+        **_IMDB,
+    ),
+    Task(
+        name="imdb-multihot",
+        description="IMDB sentiment: multi-hot word vectors + 16-16-1 MLP",
+        load=_load_imdb(sequences=False),
+        make_pipeline=imdb_multi_hot_pipeline,
+        param_grid={"model__hidden_layer_sizes": [(16,), (16, 16)], "model__epochs": [4, 8]},
+        epochs=4,
+        published="test accuracy 88.5 %",
+        **_IMDB,
+    ),
+    Task(
+        name="reuters",
+        family="text",
+        description="Reuters newswire topics: multi-hot word vectors + 64-64 MLP, softmax",
+        offline_data="generated news wires, 6 topics (1,000)",
+        full_data="Reuters (46 topics) from the Keras cache",
+        load=_load_reuters,
+        make_pipeline=reuters_pipeline,
+        param_grid={"model__hidden_layer_sizes": [(64, 64), (128, 64)], "model__epochs": [9, 20]},
+        epochs=9,
+        published="test accuracy 77.7 % (46 topics)",
+    ),
 )
