@@ -54,7 +54,8 @@ def _labels_with_none(y):
 
 def _dict_output_model(meta):
     inputs = keras.Input(meta["input_shape_"])
-    return keras.Model(inputs, {"a": keras.layers.Dense(3)(inputs)})
+    outputs = {"a": keras.layers.Dense(3)(inputs), "b": keras.layers.Dense(3)(inputs)}
+    return keras.Model(inputs, outputs)
 
 
 def _sequence_output_model(meta):
@@ -215,10 +216,10 @@ FIT_CASES = [
         "Dense(3",
     ),
     (
-        "a model with a dict of outputs",
+        "a model with a dict of two outputs",
         lambda X, y: classifier(model=_dict_output_model).fit(X, y),
         ValueError,
-        "outputs",
+        "2 outputs",
     ),
     (
         "a model that outputs a sequence per sample",
@@ -313,7 +314,7 @@ PREDICT_CASES = [
         "partial_fit with more target columns",
         lambda f, X, y: classifier().partial_fit(X, y).partial_fit(X, np.zeros((len(X), 2))),
         ValueError,
-        "column(s) per sample",
+        "dimensions",
     ),
     (
         "partial_fit with a new class",

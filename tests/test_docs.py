@@ -27,6 +27,7 @@ PAGES = [
     "datasets.md",
     "tasks.md",
     "saving.md",
+    "migration.md",
 ]
 SHARED = set(SHARED_PARAMETERS)
 

@@ -241,3 +241,25 @@ def test_the_command_saves_a_safe_file_when_asked(tmp_path):
     assert main(["run", "iris", "--cv", "2", "--epochs", "2", "--save", str(path)]) == 0
     pipeline = skdeep.load(path)
     assert pipeline.predict([[5.1, 3.5, 1.4, 0.2]]).shape == (1,)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="a TensorFlow SavedModel")
+def test_an_export_for_serving_predicts_as_the_estimator(iris_strings, tmp_path):
+    import tensorflow as tf
+
+    X, y = iris_strings
+    pipe = make_pipeline(
+        StandardScaler(), KerasClassifier("mlp", hidden_layer_sizes=(8,), epochs=3, random_state=0)
+    ).fit(X, y)
+    description = skdeep.export(pipe, tmp_path / "served")
+    assert description["classes"] == ["setosa", "versicolor", "virginica"]
+    assert description["preprocessing"] == ["standardscaler: StandardScaler"]
+    served = tf.saved_model.load(str(tmp_path / "served"))
+    rows = pipe[0].transform(X).astype("float32")
+    np.testing.assert_allclose(
+        served.serve(rows).numpy(), pipe.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
+    sidecar = json.loads((tmp_path / "served" / "skdeep-serving.json").read_text())
+    assert sidecar == description
+    skdeep.export(pipe, tmp_path / "served")  # an existing export is replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["served"]

@@ -1,11 +1,14 @@
 """The build step of the fit chain: call the builder, check its model, compile it."""
 
+import inspect
+
 from skdeep.estimators import _compiling, _feeding, _params, _training
 from skdeep.estimators import _model_source as source
 from skdeep.estimators import _validation as check
+from skdeep.models._losses import loss_name
 
 
-def build(estimator, data, options):
+def build(estimator, data, options, copy_instance=True):
     """A new, compiled model for ``data``, from the estimator's model source.
 
     The builder gets the arguments it declares (``meta``, ``compile_kwargs``,
@@ -14,7 +17,7 @@ def build(estimator, data, options):
     estimator's parameters, with the loss that fits its output layer and the
     ``steps_per_execution`` the data feed chose.
     """
-    model_source = source.resolve(estimator)
+    model_source = source.resolve(estimator, copy_instance)
     params = estimator.get_params(deep=False)
     rows = len(data["y"])
     batch_size = check.batch_size(options.get("batch_size"), "batch_size", rows) or 32
@@ -35,7 +38,10 @@ def build(estimator, data, options):
     if "compile_kwargs" in arguments:
         arguments["compile_kwargs"] = compile_kwargs.value()
     model = source.checked_model(model_source.build(**arguments), model_source)
-    shapes = source.output_shapes(model, data["X"])
+    shapes, structured = source.output_shapes(model, data["X"])
+    estimator._output_wrap = source.single_output(shapes, structured)
+    if estimator._output_wrap is not None:
+        shapes = [next(iter(shapes.values()))] if isinstance(shapes, dict) else shapes
     plan = _feeding.plan(
         model,
         rows,
@@ -51,7 +57,32 @@ def build(estimator, data, options):
         if plan.steps_per_execution is not None:
             kwargs["steps_per_execution"] = plan.steps_per_execution
         model.compile(**kwargs)
-    elif plan.steps_per_execution is not None:
-        model.steps_per_execution = plan.steps_per_execution
+    else:
+        _check_loss_agrees(estimator, params.get("loss"), model.loss)
+        if plan.steps_per_execution is not None:
+            model.steps_per_execution = plan.steps_per_execution
+        for name, value in _compiling.execution_options(params).items():
+            setattr(model, name, value)  # public Model attributes, read when training starts
     estimator._configure_outputs(model, shapes)
     return model
+
+
+def _check_loss_agrees(estimator, given, compiled):
+    """A ``loss`` set on the estimator must be the one a builder compiled its model with.
+
+    The estimator's loss only applies to models it compiles; a different
+    one in a compiled model would be silently ignored. A loss equal to the
+    class's own default (a subclass may set one) is not the user's choice.
+    """
+    default = inspect.signature(type(estimator).__init__).parameters.get("loss")
+    if given is None or (default is not None and given is default.default):
+        return
+    if isinstance(given, (list, tuple, dict)) or isinstance(compiled, (list, tuple, dict)):
+        return
+    if loss_name(given) and loss_name(given) != loss_name(compiled):
+        raise ValueError(
+            f"loss={given!r} was set on the estimator, but model compiled with "
+            f"{compiled!r} by the builder; the estimator's loss only applies to models "
+            "it compiles. Remove loss=, or have the builder return an uncompiled model "
+            "(or compile it with compile_kwargs['loss'])."
+        )

@@ -82,3 +82,20 @@ class LazyCompile:
         elif loss is not None and params.get("loss") is None:
             self.made["loss"] = make_loss(params, loss, from_logits)
         return dict(self.made)
+
+
+def execution_options(params):
+    """``run_eagerly``, ``jit_compile`` and ``steps_per_execution`` the user set.
+
+    They apply to a model the builder compiled too: Keras reads them from
+    the model's attributes when training starts.
+    """
+    options = {
+        **plain_keras_options(params, ("run_eagerly", "jit_compile", "steps_per_execution")),
+        **{
+            k: v
+            for k, v in routed(params, "compile").items()
+            if k in ("run_eagerly", "jit_compile", "steps_per_execution")
+        },
+    }
+    return {k: v for k, v in options.items() if v is not None}

@@ -184,7 +184,7 @@ def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumab
     >>> fit_arguments(model, X, y, None, {"validation_split": 0.2}, 2, 0)["x"] is X
     True
     """
-    steps = steps_per_epoch(len(X), batch_size, options)
+    steps = steps_per_epoch(len(keras.tree.flatten(X)[0]), batch_size, options)
     columns = (X, y) if sample_weight is None else (X, y, sample_weight)
     rest = {k: v for k, v in options.items() if k not in ("shuffle", "validation_split")}
     if seed is None:
@@ -270,18 +270,19 @@ class EpochOrderedBatches(keras.utils.PyDataset):
         self.arrays, self.batch_size = arrays, batch_size
         self.seed, self.shuffle = seed, shuffle
         self.epoch, self._order_of = 0, (None, None)
+        self.n_rows = len(keras.tree.flatten(arrays)[0])
 
     def __len__(self):
-        return max(1, -(-len(self.arrays[0]) // self.batch_size))
+        return max(1, -(-self.n_rows // self.batch_size))
 
     def __getitem__(self, index):
         rows = self.order()[index * self.batch_size : (index + 1) * self.batch_size]
-        return tuple(array[rows] for array in self.arrays)
+        return tuple(keras.tree.map_structure(lambda a: a[rows], array) for array in self.arrays)
 
     def order(self):
         """Row order of the current epoch."""
         if self._order_of[0] != self.epoch:
-            n = len(self.arrays[0])
+            n = self.n_rows
             rng = np.random.default_rng([self.seed, self.epoch])
             if self.shuffle == "batch":
                 starts = rng.permutation(len(self)) * self.batch_size

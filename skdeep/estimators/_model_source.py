@@ -63,8 +63,13 @@ def peek(estimator):
     return None if isinstance(model, keras.Model) else model
 
 
-def resolve(estimator):
-    """The :class:`Source` the estimator builds its model from."""
+def resolve(estimator, copy_instance=True):
+    """The :class:`Source` the estimator builds its model from.
+
+    A ``keras.Model`` given as ``model`` is copied for every fit; with
+    ``copy_instance=False`` (``initialize``) the instance itself is used,
+    as scikeras does for a pre-trained model used for inference.
+    """
     custom = getattr(estimator, "_custom_source", lambda: None)()
     if custom is not None:
         return Source(custom, getattr(estimator.model, "__name__", "model"), strict=False)
@@ -88,7 +93,8 @@ def resolve(estimator):
         builder = get_builder(model)
         return Source(builder.network, builder.__name__, network_only=True)
     if isinstance(model, keras.Model):
-        return Source(lambda: fresh_copy(model), "the given keras.Model")
+        build = (lambda: fresh_copy(model)) if copy_instance else (lambda: model)
+        return Source(build, "the given keras.Model")
     if not callable(model):
         raise TypeError(
             "model must be a function returning a keras.Model, a built-in builder name "
@@ -114,8 +120,10 @@ def checked_model(model, source):
 
 
 def output_shapes(model, X):
-    """Per-sample output shapes of ``model``: a list, one entry per output.
+    """Per-sample output shapes of ``model``, and whether its output is a list.
 
+    Returns a list of shapes (one per output) or a dict for named outputs,
+    and True when the model's output is a list or tuple (even of one).
     Models that are not built yet (subclassed models) are called once on
     the first row to build them.
     """
@@ -126,10 +134,40 @@ def output_shapes(model, X):
     if outputs is None or not model.built:
         outputs = model(_first_row(X))
     if isinstance(outputs, dict):
-        return {name: tuple(t.shape[1:]) for name, t in outputs.items()}
-    if not isinstance(outputs, (list, tuple)):
-        outputs = [outputs]
-    return [tuple(t.shape[1:]) for t in outputs]
+        return {name: tuple(t.shape[1:]) for name, t in outputs.items()}, False
+    structured = isinstance(outputs, (list, tuple))
+    outputs = outputs if structured else [outputs]
+    return [tuple(t.shape[1:]) for t in outputs], structured
+
+
+def single_output(shapes, structure):
+    """How a one-output model wraps its output: ``"list"``, a dict key, or None.
+
+    A model built as ``keras.Model(inputs, [output])`` or with a one-entry
+    dict of outputs has one output; its targets must be given in the same
+    structure, and its predictions come back in it.
+    """
+    if isinstance(shapes, dict):
+        return next(iter(shapes)) if len(shapes) == 1 else None
+    return "list" if structure and len(shapes) == 1 else None
+
+
+def wrap_targets(y, wrap):
+    """``y`` in the structure of a one-output model's output (see :func:`single_output`)."""
+    if wrap is None or isinstance(y, (list, tuple, dict)):
+        return y
+    return [y] if wrap == "list" else {wrap: y}
+
+
+def unwrap_outputs(outputs, wrap):
+    """The one array of a one-output model's predictions."""
+    if wrap is None:
+        return outputs
+    if isinstance(outputs, dict):
+        return outputs[wrap]
+    if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+        return outputs[0]
+    return outputs
 
 
 def _first_row(X):

@@ -177,7 +177,8 @@ def builder_arguments(builder, params, declared, injected, strict=True):
             )
     arguments.update(routed(params, "model"))
     for name in INJECTED_ARGUMENTS:
-        if name in names or var_keyword:
+        # The data only to builders that name it (Keras' wrappers' builders).
+        if name in names or (var_keyword and name not in ("X", "y")):
             arguments[name] = injected[name]
     return arguments
 

@@ -23,8 +23,10 @@ Unpickling runs code, as any pickle does: load only files you trust, or
 use :func:`skdeep.save` / :func:`skdeep.load`.
 """
 
+import importlib
 import inspect
 import pickle
+import warnings
 
 import cloudpickle
 import keras
@@ -47,7 +49,8 @@ class PickledModel:
 
     def __init__(self, model):
         check_rebuildable(model)
-        self.classes = [wrap_callable(cls) for cls in custom_classes(model)]
+        found = custom_classes(model) + _compiled_objects(model)
+        self.classes = [wrap_callable(obj) for obj in dict.fromkeys(found)]
         try:
             self.archive = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:
@@ -58,7 +61,10 @@ class PickledModel:
         classes = [restore_callable(cls) for cls in self.classes]
         scope = {cls.__name__: cls for cls in classes}
         try:
-            with keras.saving.custom_object_scope(scope):
+            with keras.saving.custom_object_scope(scope), warnings.catch_warnings():
+                # An optimizer that never stepped was saved without its slots;
+                # Keras says so while loading, though nothing is lost.
+                warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
                 return pickle.loads(self.archive)
         except Exception as error:
             raise ValueError(
@@ -83,6 +89,41 @@ def custom_classes(model):
         if not cls.__module__.startswith("keras") and cls not in found:
             found.append(cls)
     return found
+
+
+def _compiled_objects(model):
+    """Custom losses, metrics and optimizers ``model`` was compiled with (classes or functions).
+
+    Keras names them in its compile config; they are found again in this
+    process, where they exist, so that they travel with the model.
+    """
+    try:
+        config = model.get_compile_config()
+    except Exception:  # not compiled, or a config Keras cannot write
+        return []
+    found, pending = [], [config]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            module = item.get("module")
+            if isinstance(module, str) and not module.startswith("keras"):
+                name = item.get("config") if item.get("class_name") == "function" else None
+                obj = _find(module, name or item.get("class_name"))
+                if obj is not None:
+                    found.append(obj)
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    return found
+
+
+def _find(module, name):
+    if not isinstance(name, str):
+        return None
+    try:
+        return getattr(importlib.import_module(module), name.split(">")[-1], None)
+    except ImportError:
+        return None
 
 
 def check_rebuildable(model):
@@ -206,8 +247,8 @@ def pickled_state(state):
     for key in ("model", "build_fn"):
         if isinstance(state.get(key), keras.Model):
             state[key] = PickledModel(state[key])
-        else:
-            state[key] = wrap_callable(state.get(key))
+        elif key in state:
+            state[key] = wrap_callable(state[key])
     if "model_" in state:
         state["model_"] = PickledModel(state["model_"])
     return picklable_callbacks(state)
@@ -217,7 +258,9 @@ def unpickled_state(state):
     """Inverse of :func:`pickled_state`."""
     state = dict(state)
     for key in ("model", "build_fn", "model_"):
-        value = state.get(key)
+        if key not in state:
+            continue
+        value = state[key]
         if isinstance(value, PickledModel):
             state[key] = value.restore()
         else:

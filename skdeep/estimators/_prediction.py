@@ -4,6 +4,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skdeep.estimators import _training
 from skdeep.estimators import _validation as check
+from skdeep.estimators._model_source import unwrap_outputs
 from skdeep.estimators._params import routed
 from skdeep.estimators._threads import limit_framework_threads
 
@@ -54,6 +55,7 @@ def raw_outputs(estimator, X, kwargs):
         size or _training.DEFAULT_PREDICT_BATCH_SIZE,
         callbacks,
     )
+    outputs = unwrap_outputs(outputs, getattr(estimator, "_output_wrap", None))
     if hasattr(outputs, "astype"):
         return outputs.astype("float64")
     return outputs

@@ -34,6 +34,12 @@ def check_shape(estimator, y):
     shape = np.shape(y)
     if not fitted or tuple(shape[1:]) == fitted[1:]:
         return
+    if len(shape) != len(fitted):
+        raise ValueError(
+            f"y has {len(shape)} dimensions, but the model was first fitted on y with "
+            f"{len(fitted)}. Continued training (partial_fit, warm_start) needs targets of "
+            "the same shape; call fit with warm_start=False to start over."
+        )
     columns = lambda s: s[1] if len(s) > 1 else 1  # noqa: E731
     raise ValueError(
         f"y has {columns(shape)} column(s) per sample, but the model was first fitted on y "

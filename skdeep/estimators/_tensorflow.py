@@ -147,16 +147,25 @@ def epochs_dataset(arrays, batch_size, shuffle, seed):
     the rows are gathered per batch. The pipeline runs in the thread that
     trains (no prefetching thread), so a fit uses the threads it was given.
     """
-    tensors = tuple(tf.convert_to_tensor(array) for array in arrays)
-    rows = tf.range(len(arrays[0]), dtype="int64")
+    # tf.data stacks Python lists into one tensor: several inputs go as tuples.
+    tensors = tf.nest.map_structure(tf.convert_to_tensor, _lists_as_tuples(tuple(arrays)))
+    rows = tf.range(len(tf.nest.flatten(arrays)[0]), dtype="int64")
     epochs = tf.data.Dataset.range(2**62)  # ended by model.fit's step count
     batches = epochs.flat_map(
         lambda epoch: tf.data.Dataset.from_tensor_slices(_order(rows, seed, epoch, shuffle)).batch(
             batch_size
         )
-    ).map(lambda index: tuple(tf.gather(tensor, index) for tensor in tensors))
+    ).map(lambda index: tf.nest.map_structure(lambda t: tf.gather(t, index), tensors))
     options = tf.data.Options()
     options.experimental_optimization.inject_prefetch = False
     options.autotune.enabled = False
     options.threading.private_threadpool_size = 1
     return batches.with_options(options)
+
+
+def _lists_as_tuples(structure):
+    if isinstance(structure, (list, tuple)):
+        return tuple(_lists_as_tuples(item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: _lists_as_tuples(value) for key, value in structure.items()}
+    return structure

@@ -155,6 +155,23 @@ class BaseKerasEstimator(BaseEstimator):
     # ------------------------------------------------------------------
     # Public API
     # ------------------------------------------------------------------
+    #: scikeras' names for what each destination accepts, kept for code that reads them.
+    _fit_kwargs = frozenset(
+        {"batch_size", "epochs", "verbose", "validation_split", "shuffle", "class_weight"}
+        | {"sample_weight", "initial_epoch", "validation_steps", "validation_batch_size"}
+        | {"validation_freq"}
+    )
+    _predict_kwargs = frozenset({"batch_size", "verbose", "steps"})
+    _compile_kwargs = frozenset(
+        {"optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly"}
+    )
+    _routing_prefixes = frozenset(_params.ROUTING_PREFIXES)
+
+    @property
+    def __name__(self):
+        """The class name (scikeras uses it in messages)."""
+        return type(self).__name__
+
     @property
     def initialized_(self):
         """Whether the estimator has a model (after ``fit`` or ``initialize``)."""
@@ -230,8 +247,8 @@ class BaseKerasEstimator(BaseEstimator):
         for name in ("epochs", "initial_epoch"):
             if name in kwargs:
                 raise TypeError(
-                    f"partial_fit does not take {name}=: it always trains one epoch, "
-                    "continuing from the last one. Call fit for several epochs."
+                    f"Invalid argument {name}= to partial_fit: it always trains one "
+                    "epoch, continuing from the last one. Call fit for several epochs."
                 )
         self._validate_params()
         return self._fit(X, y, sample_weight, kwargs, 1, self.initialized_, classes)
@@ -257,7 +274,7 @@ class BaseKerasEstimator(BaseEstimator):
         with _training.atomic(self, None), seeded(seed_from_random_state(self.random_state)):
             options = fit_options(self, {})
             data = self._prepare(X, y, None, options, reset=True, classes=None)
-            self._build(data, options)
+            self._build(data, options, copy_instance=False)
             self.history_, self.n_iter_, self.loss_curve_ = {}, 0, []
         return self
 
@@ -286,14 +303,16 @@ class BaseKerasEstimator(BaseEstimator):
     def _encode_features(self, X, reset):
         return _data.encode_features(self, X, reset)
 
-    def _build(self, data, options):
-        self.model_ = _building.build(self, data, options)
+    def _build(self, data, options, copy_instance=True):
+        self.model_ = _building.build(self, data, options, copy_instance)
         self._token_vocabulary = check.token_vocabulary(self.model_)
 
     def _train(self, data, options, epochs, seed, continuing):
         model = self.model_
+        wrap = getattr(self, "_output_wrap", None)
         if data["val"] is not None:
-            options["validation_data"] = data["val"]
+            X_val, y_val, *weights = data["val"]
+            options["validation_data"] = (X_val, source.wrap_targets(y_val, wrap), *weights)
         if continuing:
             previous = self.history_
         else:
@@ -304,7 +323,7 @@ class BaseKerasEstimator(BaseEstimator):
         if options.get("validation_batch_size") is not None:
             size = options["validation_batch_size"]
             options["validation_batch_size"] = check.batch_size(size, "validation_batch_size", rows)
-        y = self._encode_targets(data["y"])
+        y = source.wrap_targets(self._encode_targets(data["y"]), wrap)
         options = {**options, "callbacks": callbacks}
         resumable = self.backup_dir is not None
         arguments = _feeding.fit_arguments(

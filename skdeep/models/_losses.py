@@ -32,7 +32,13 @@ def loss_name(loss):
     --------
     >>> loss_name("bce"), loss_name(keras.losses.CategoricalCrossentropy())
     ('binary_crossentropy', 'categorical_crossentropy')
+    >>> loss_name(["sparse_categorical_crossentropy"])  # one output's loss in a list
+    'sparse_categorical_crossentropy'
     """
+    if isinstance(loss, (list, tuple)) and len(loss) == 1:
+        return loss_name(loss[0])
+    if isinstance(loss, dict) and len(loss) == 1:
+        return loss_name(next(iter(loss.values())))
     if isinstance(loss, str):
         return LOSS_ALIASES.get(loss.lower(), _snake_name(loss) if loss[:1].isupper() else loss)
     if isinstance(loss, keras.losses.Loss):
