@@ -14,6 +14,7 @@ NAMES = (
     "parallel_search",
     "memory",
     "throughput",
+    "tuning",
 )
 
 

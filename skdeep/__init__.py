@@ -17,6 +17,7 @@ _LAZY = {
     "load": "skdeep.serialization",
     "get_untrusted": "skdeep.serialization",
     "export": "skdeep.serialization.export",
+    "search_space": "skdeep.model_selection",
 }
 __all__ = sorted([*_LAZY, "__version__", "config_context", "get_config", "set_config"])
 

@@ -18,6 +18,7 @@ LONG_PAGES = [
     "tutorial-tabular.md",
     "tutorial-images.md",
     "tutorial-text.md",
+    "tuning.md",
 ]
 PAGES = [
     *(pytest.param(page, marks=pytest.mark.slow) for page in LONG_PAGES),

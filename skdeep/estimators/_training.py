@@ -139,8 +139,12 @@ def diverged_message(where, loss=None):
 def check_finite_weights(model):
     """Raise :class:`TrainingDivergedError` when a weight of ``model`` is NaN or infinite."""
     for weight in model.weights:
-        value = keras.ops.convert_to_numpy(weight)
-        if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
+        if not keras.backend.is_float_dtype(weight.dtype):
+            continue
+        # Reduced on the backend: converting a TensorFlow variable to NumPy
+        # warns under NumPy 2 (its __array__ takes no copy argument).
+        finite = keras.ops.convert_to_numpy(keras.ops.all(keras.ops.isfinite(weight)))
+        if not bool(finite):
             raise TrainingDivergedError(diverged_message(f"(weight {weight.path})"))
 
 
@@ -263,7 +267,8 @@ def rollback_on_failure(model):
     variables = list(model.variables)
     if optimizer is not None:
         variables += [v for v in optimizer.variables if all(v is not w for w in variables)]
-    saved = [keras.ops.convert_to_numpy(v) for v in variables]
+    # Through a copy: NumPy 2 warns when it converts a TensorFlow variable itself.
+    saved = [keras.ops.convert_to_numpy(keras.ops.copy(v)) for v in variables]
     try:
         yield
     except BaseException:

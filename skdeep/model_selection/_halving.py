@@ -1,0 +1,338 @@
+"""Successive halving over epochs where the survivors keep training.
+
+scikit-learn's ``HalvingGridSearchCV(resource="epochs")`` refits every
+surviving candidate from scratch in each round, so a candidate that reaches
+the last round has been trained ``r_0 + r_1 + ... + r_last`` epochs. Here
+each (candidate, fold) model is kept between rounds and continues from its
+weights (``warm_start``), so it is trained ``r_last`` epochs in all, and the
+whole search costs little more than its last round.
+"""
+
+import time
+from math import ceil, floor, log
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import ParameterGrid, ParameterSampler, check_cv
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_is_fitted, indexable
+
+from skdeep.model_selection._rounds import (
+    continue_training,
+    get_param,
+    keras_prefix,
+    round_rows,
+    search_results,
+    survivors,
+)
+
+
+class _BaseHalvingEpochs(MetaEstimatorMixin, BaseEstimator):
+    """Shared machinery of the two searches; use a subclass."""
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        factor=3,
+        min_epochs="exhaust",
+        max_epochs=None,
+        cv=5,
+        scoring=None,
+        refit=True,
+        n_jobs=None,
+        random_state=None,
+        error_score=np.nan,
+        verbose=0,
+    ):
+        self.estimator = estimator
+        self.factor = factor
+        self.min_epochs = min_epochs
+        self.max_epochs = max_epochs
+        self.cv = cv
+        self.scoring = scoring
+        self.refit = refit
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.error_score = error_score
+        self.verbose = verbose
+
+    def fit(self, X, y, **fit_params):
+        """Run the search: rounds of more epochs for fewer candidates.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        **fit_params
+            Passed to every ``fit`` (``sample_weight`` is split with the folds).
+
+        Returns
+        -------
+        self
+            The fitted search.
+        """
+        X, y = indexable(X, y)
+        prefix = keras_prefix(self.estimator)
+        candidates = self._candidates()
+        if not candidates:
+            raise ValueError("The search has no candidates: the parameter grid is empty.")
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        folds = list(cv.split(X, y))
+        scorer = check_scoring(self.estimator, self.scoring)
+        schedule = self._schedule(len(candidates))
+        self.n_resources_, self.n_candidates_ = [], []
+        models = {}  # (candidate index, fold) -> estimator trained so far
+        rows, alive, trained_epochs = [], list(range(len(candidates))), 0
+        parallel = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)
+        for iteration, epochs in enumerate(schedule):
+            self.n_resources_.append(epochs)
+            self.n_candidates_.append(len(alive))
+            jobs = [(c, k) for c in alive for k in range(len(folds))]
+            results = parallel(
+                delayed(continue_training)(
+                    models.get((c, k), (None, candidates[c], 0)),
+                    X,
+                    y,
+                    folds[k],
+                    epochs,
+                    prefix,
+                    scorer,
+                    fit_params,
+                    self.error_score,
+                    self.estimator,
+                )
+                for c, k in jobs
+            )
+            for (c, k), result in zip(jobs, results, strict=True):
+                models[(c, k)] = (result["estimator"], None, epochs)
+                trained_epochs += result["added"]
+            rows += round_rows(candidates, alive, jobs, results, iteration, epochs, len(folds))
+            alive = survivors(rows, iteration, ceil(len(alive) / self.factor))
+            models = {key: m for key, m in models.items() if key[0] in alive}
+            if len(alive) == 1 and iteration + 1 < len(schedule) and epochs == schedule[-1]:
+                break
+        self.n_iterations_ = len(self.n_resources_)
+        self.epochs_trained_ = trained_epochs
+        self.cv_results_ = search_results(rows, candidates)
+        self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
+        self.best_params_ = self.cv_results_["params"][self.best_index_]
+        self.best_score_ = float(self.cv_results_["mean_test_score"][self.best_index_])
+        self.best_epochs_ = int(self.cv_results_["n_resources"][self.best_index_])
+        self.n_splits_ = len(folds)
+        self.scorer_ = scorer
+        if self.refit:
+            start = time.perf_counter()
+            best = clone(self.estimator).set_params(
+                **self.best_params_, **{prefix + "epochs": self.best_epochs_}
+            )
+            self.best_estimator_ = best.fit(X, y, **fit_params)
+            self.refit_time_ = time.perf_counter() - start
+        return self
+
+    def _schedule(self, n_candidates):
+        """Total epochs of each round: min_epochs * factor ** i, the last one max_epochs."""
+        max_epochs = self.max_epochs or get_param(self.estimator, "epochs")
+        factor = self.factor
+        if not isinstance(factor, (int, float)) or factor <= 1:
+            raise ValueError(f"Invalid factor={factor!r}: expected a number > 1.")
+        rounds = max(1, ceil(log(n_candidates, factor)) + 1) if n_candidates > 1 else 1
+        if self.min_epochs == "exhaust":
+            min_epochs = max(1, floor(max_epochs / factor ** (rounds - 1)))
+        else:
+            min_epochs = self.min_epochs
+        if not isinstance(min_epochs, int) or not 1 <= min_epochs <= max_epochs:
+            raise ValueError(
+                f"Invalid min_epochs={self.min_epochs!r}: expected 'exhaust' or an integer "
+                f"from 1 to max_epochs={max_epochs}."
+            )
+        possible = floor(log(max_epochs / min_epochs, factor)) + 1
+        schedule = [min(max_epochs, int(min_epochs * factor**i)) for i in range(possible)]
+        schedule = schedule[: max(1, min(rounds, len(schedule)))]
+        if schedule[-1] != max_epochs and len(schedule) >= rounds:
+            schedule[-1] = max_epochs
+        return schedule
+
+    def predict(self, X):
+        """Predict with the best estimator, refitted on all the data.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples.
+
+        Returns
+        -------
+        ndarray
+            Predictions of ``best_estimator_``.
+        """
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities from the best estimator.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Probabilities of ``best_estimator_``.
+        """
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.predict_proba(X)
+
+    def score(self, X, y):
+        """Score the best estimator with the search's scorer.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples.
+        y : array-like
+            True targets.
+
+        Returns
+        -------
+        float
+            The score.
+        """
+        check_is_fitted(self, "best_estimator_")
+        return self.scorer_(self.best_estimator_, X, y)
+
+    @property
+    def classes_(self):
+        """The classes of the best estimator."""
+        check_is_fitted(self, "best_estimator_")
+        return self.best_estimator_.classes_
+
+
+class HalvingEpochsGridSearchCV(_BaseHalvingEpochs):
+    """Successive halving over a parameter grid, the survivors training on from their weights.
+
+    Every candidate trains a few epochs on each fold; the best third (with
+    ``factor=3``) continues to three times as many epochs, and so on, until
+    one candidate is left or the last round reaches ``max_epochs``. A model
+    that survives a round continues from its weights instead of starting
+    again, so each candidate of the last round has trained ``max_epochs``
+    epochs in all, and the search costs close to its last round.
+
+    Parameters
+    ----------
+    estimator : KerasClassifier, KerasRegressor or Pipeline
+        A skdeep estimator, or a pipeline whose last step is one.
+    param_grid : dict or list of dict
+        Candidates, as for ``GridSearchCV``.
+    factor : float, default=3
+        One candidate in ``factor`` survives each round, with ``factor``
+        times the epochs.
+    min_epochs : int or "exhaust", default="exhaust"
+        Epochs of the first round; "exhaust" chooses it so that the last
+        round trains ``max_epochs``.
+    max_epochs : int or None, default=None
+        Epochs of the last round (the estimator's ``epochs`` when None).
+    cv : int, splitter or iterable, default=5
+        As for ``GridSearchCV`` (stratified folds for classifiers).
+    scoring : str, callable or None, default=None
+        As for ``GridSearchCV``; None uses the estimator's ``score``.
+    refit : bool, default=True
+        Refit the best candidate on all the data, for ``best_epochs_`` epochs.
+    n_jobs : int or None, default=None
+        Fits at once in joblib workers (``joblib.parallel_backend("dask")``
+        sends them to a Dask cluster).
+    random_state : int or None, default=None
+        Unused by the grid search; seeds the sampling of the randomized one.
+    error_score : "raise" or float, default=nan
+        Score of a fit that fails; its candidate drops out.
+    verbose : int, default=0
+        joblib's progress output.
+
+    Attributes
+    ----------
+    cv_results_ : dict of arrays
+        One row per candidate and round: ``params``, ``iter``,
+        ``n_resources`` (epochs reached), ``mean_test_score``,
+        ``split<k>_test_score``, ``mean_epochs_run`` (epochs actually run,
+        fewer with early stopping), ``rank_test_score``.
+    best_params_ : dict
+        The candidate that won the last round.
+    best_score_ : float
+        Its mean cross-validated score.
+    best_epochs_ : int
+        The epochs it reached.
+    best_estimator_ : estimator
+        Refitted on all the data (``refit=True``).
+    n_resources_ : list of int
+        Epochs of each round.
+    n_candidates_ : list of int
+        Candidates of each round.
+    n_iterations_ : int
+        Rounds run.
+    epochs_trained_ : int
+        Epochs trained over the whole search (all candidates and folds,
+        without the refit).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skdeep import KerasClassifier
+    >>> from skdeep.model_selection import HalvingEpochsGridSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = HalvingEpochsGridSearchCV(
+    ...     KerasClassifier("mlp", epochs=9, random_state=0),
+    ...     {"hidden_layer_sizes": [(4,), (8,), (16,)]}, cv=2).fit(X, y)
+    >>> search.n_resources_, search.n_candidates_
+    ([3, 9], [3, 1])
+    """
+
+    def __init__(self, estimator, param_grid, **kwargs):
+        super().__init__(estimator, **kwargs)
+        self.param_grid = param_grid
+
+    def _candidates(self):
+        return list(ParameterGrid(self.param_grid))
+
+
+class HalvingEpochsRandomSearchCV(_BaseHalvingEpochs):
+    """Like :class:`HalvingEpochsGridSearchCV`, over candidates sampled from distributions.
+
+    Parameters
+    ----------
+    estimator : KerasClassifier, KerasRegressor or Pipeline
+        A skdeep estimator, or a pipeline whose last step is one.
+    param_distributions : dict or list of dict
+        As for ``RandomizedSearchCV`` (e.g. :func:`skdeep.search_space`).
+    n_candidates : int, default=27
+        Candidates of the first round.
+    **kwargs
+        ``factor``, ``min_epochs``, ``max_epochs``, ``cv``, ``scoring``,
+        ``refit``, ``n_jobs``, ``random_state`` (seeds the sampling),
+        ``error_score``, ``verbose``: see :class:`HalvingEpochsGridSearchCV`.
+
+    Attributes
+    ----------
+    cv_results_ : dict of arrays
+        As in :class:`HalvingEpochsGridSearchCV`.
+    best_params_ : dict
+        The candidate that won the last round.
+    best_estimator_ : estimator
+        Refitted on all the data (``refit=True``).
+    """
+
+    def __init__(self, estimator, param_distributions, n_candidates=27, **kwargs):
+        super().__init__(estimator, **kwargs)
+        self.param_distributions = param_distributions
+        self.n_candidates = n_candidates
+
+    def _candidates(self):
+        return list(
+            ParameterSampler(
+                self.param_distributions, self.n_candidates, random_state=self.random_state
+            )
+        )
