@@ -101,6 +101,30 @@ def test_blocks_pooling_padding_and_global_pooling_follow_the_parameters():
     assert model.layers[2].output.shape[1:3] == (28, 28)  # "same" padding keeps the size
 
 
+TEXT_META = {"input_shape_": (20,), "output_units_": 1, "output_activation_": "sigmoid"}
+
+
+@pytest.mark.parametrize(
+    "params, head",
+    [
+        ({"vocabulary_size": 50}, "GlobalAveragePooling1D"),  # text: average by default
+        ({"vocabulary_size": 50, "filters": ()}, "GlobalAveragePooling1D"),
+        ({"vocabulary_size": 50, "global_pooling": "max"}, "GlobalMaxPooling1D"),
+        ({"vocabulary_size": 50, "global_pooling": False}, "Flatten"),
+        (
+            {"vocabulary_size": 50, "pooling": "average", "global_pooling": True},
+            "GlobalAveragePooling1D",
+        ),
+        ({"input_shape": (20, 1)}, "Flatten"),  # real-valued sequences flatten, as images do
+        ({"input_shape": (20, 1), "global_pooling": "average"}, "GlobalAveragePooling1D"),
+    ],
+)
+def test_global_pooling_averages_token_ids_and_flattens_other_inputs_by_default(params, head):
+    model = cnn(TEXT_META, filters=params.pop("filters", (4,)), **params)
+    assert head in _kinds(model)
+    assert _kinds(model)[-2:] == ["Dense", "Dense"]
+
+
 def test_batch_normalization_sits_between_convolution_and_activation():
     model = cnn(MNIST_META, input_shape=(28, 28, 1), filters=(4,), batch_normalization=True)
     assert _kinds(model)[1:4] == ["Conv2D", "BatchNormalization", "Activation"]
@@ -158,6 +182,7 @@ def test_real_valued_sequences_get_one_dimensional_convolutions(mnist):
         ({}, "needs samples with 1 to 3 spatial dimensions"),
         ({"input_shape": (784, 1), "random_zoom": 0.1}, "augment 2-D images"),
         ({"input_shape": (28, 28, 1), "vocabulary_size": 10}, "token ids of shape"),
+        ({"input_shape": (28, 28, 1), "global_pooling": "min"}, "global_pooling='min'"),
     ],
 )
 def test_bad_cnn_hyperparameters_fail_at_fit_naming_the_parameter(mnist, params, message):

@@ -81,7 +81,8 @@ def cnn(
     filters : int or tuple of int, default=(32, 64)
         Filters of the convolutions in each block; one block per entry.
         ``()`` leaves out the convolutions: with ``vocabulary_size`` that is
-        the tutorials' Embedding + Flatten + dense network.
+        an average of the word embeddings into a dense network, or with
+        ``global_pooling=False`` the tutorials' Embedding + Flatten network.
     kernel_size : int or tuple of int, default=3
         Convolution window: an int for a square window, or one size per
         spatial dimension, as in Keras.
@@ -92,11 +93,14 @@ def cnn(
     pool_size : int or tuple of int, default=2
         Pooling window after each block; 1 disables pooling.
     pooling : {"max", "average"}, default="max"
-        Kind of pooling, in the blocks and for ``global_pooling``.
-    global_pooling : bool or "auto", default="auto"
-        Pool each feature map to one value instead of flattening. "auto"
-        pools for token ids (text: a few thousand weights in the head
-        instead of millions, which small corpora cannot train; measured in
+        Kind of pooling in the blocks (and for ``global_pooling=True``).
+    global_pooling : {"auto", "average", "max"} or bool, default="auto"
+        Pool each feature map to one value instead of flattening it into the
+        dense head: ``"average"`` or ``"max"``, ``True`` for the kind of
+        ``pooling``, ``False`` to flatten. ``"auto"`` averages for token ids
+        (text: a few thousand weights in the head instead of millions, which
+        small corpora cannot train; 0.80 accuracy on 1,500 real reviews
+        against 0.63 flattened and 0.62 with global max pooling, measured in
         the models guide) and flattens images, as the tutorials do.
     block_dropout : float, default=0.0
         Dropout rate after each block.
@@ -179,17 +183,26 @@ def cnn(
             x = _POOLING[pooling][rank](pool)(x)
         if block_dropout:
             x = keras.layers.Dropout(block_dropout)(x)
-    if global_pooling == "auto":
-        global_pooling = vocabulary_size is not None and bool(filters)
-    if _checks.flag("global_pooling", global_pooling):
-        x = _GLOBAL_POOLING[pooling][rank]()(x)
-    else:
+    global_kind = _global_pooling(global_pooling, pooling, vocabulary_size is not None)
+    if global_kind is None:
         x = keras.layers.Flatten()(x)
+    else:
+        x = _GLOBAL_POOLING[global_kind][rank]()(x)
     x = _layers.dense_stack(
         x, dense_units, activation, _checks.rate("dropout", dropout), weights, normalize
     )
     model = keras.Model(inputs, _layers.output_layer(x, meta, weights), name="cnn")
     return model
+
+
+def _global_pooling(value, pooling, token_ids):
+    """The kind of global pooling ("max" or "average"), or None to flatten."""
+    if isinstance(value, bool):
+        return pooling if value else None
+    kind = _checks.choice("global_pooling", value, ("auto", "average", "max", True, False))
+    if kind == "auto":
+        return "average" if token_ids else None
+    return kind
 
 
 def _window(name, value, rank):

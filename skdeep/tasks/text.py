@@ -40,13 +40,15 @@ def imdb_mlp_pipeline(epochs=2, random_state=0, maxlen=500, batch_size=128):
     >>> imdb_mlp_pipeline().named_steps["model"].filters
     ()
     """
-    params = dict(filters=(), dense_units=(250,))
+    params = dict(filters=(), global_pooling=False, dense_units=(250,))
     return _sequence_pipeline("cnn", params, epochs, random_state, maxlen, batch_size)
 
 
 def imdb_cnn_pipeline(epochs=2, random_state=0, maxlen=500, batch_size=128):
-    """Embedding, 32 filters of width 3, max pooling, 250 dense units."""
-    params = dict(filters=(32,), kernel_size=3, padding="same", dense_units=(250,))
+    """Embedding, 32 filters of width 3, max pooling, global max pooling, 250 dense units."""
+    params = dict(
+        filters=(32,), kernel_size=3, padding="same", global_pooling="max", dense_units=(250,)
+    )
     return _sequence_pipeline("cnn", params, epochs, random_state, maxlen, batch_size)
 
 
