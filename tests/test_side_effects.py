@@ -49,6 +49,32 @@ def test_unseeded_fits_stay_random_after_a_seeded_one(iris):
     assert not np.array_equal(a, b)
 
 
+def test_a_seeded_fit_is_reproducible_while_other_threads_draw_random_numbers(iris):
+    """As in a Dask worker, whose own threads use Python's random during a fit."""
+    X, y = iris
+
+    def fit():
+        return KerasClassifier("mlp", epochs=2, random_state=0).fit(X, y).predict_proba(X)
+
+    quiet = fit()
+    stop = threading.Event()
+
+    def draw_all_the_time():
+        while not stop.is_set():
+            random.random()
+            np.random.rand()
+
+    thread = threading.Thread(target=draw_all_the_time)
+    thread.start()
+    try:
+        busy = [fit() for _ in range(2)]
+    finally:
+        stop.set()
+        thread.join()
+    for probabilities in busy:
+        np.testing.assert_array_equal(probabilities, quiet)
+
+
 def test_concurrent_predictions_from_many_threads_agree(fitted_iris, iris_strings):
     X, _ = iris_strings
     expected = fitted_iris.predict_proba(X)

@@ -14,6 +14,7 @@ touches TensorFlow's op-determinism switch, which cannot be undone.
 import contextlib
 import random
 import sys
+import threading
 
 import keras
 import numpy as np
@@ -61,6 +62,7 @@ def seeded(seed):
     python_state = random.getstate()
     numpy_state = np.random.get_state()
     restore_keras = _swap_keras_seed_generator(seed)
+    restore_default_seeds = _seed_keras_default_seeds(seed)
     restore_backend = _seed_backend(seed)
     random.seed(seed)
     np.random.seed(seed)
@@ -70,6 +72,7 @@ def seeded(seed):
         random.setstate(python_state)
         np.random.set_state(numpy_state)
         restore_backend()
+        restore_default_seeds()
         restore_keras()
 
 
@@ -90,6 +93,55 @@ def _swap_keras_seed_generator(seed):
     previous = global_state.get_global_attribute(name)
     global_state.set_global_attribute(name, keras.random.SeedGenerator(seed))
     return lambda: global_state.set_global_attribute(name, previous)
+
+
+class _PerThreadRandom:
+    """Python's :mod:`random` for every thread, except those inside a seeded block.
+
+    Keras draws the seeds of unseeded initializers from the process-wide
+    :mod:`random`. Other threads of the process (a Dask worker's own, a
+    user's, another fit's) draw from it too, so seeding it alone does not
+    make a fit reproducible. A thread inside :func:`seeded` gets its own
+    generator here; every other thread sees the module as before.
+    """
+
+    def __init__(self, fallback):
+        self._fallback = fallback
+        self._local = threading.local()
+
+    def __getattr__(self, name):
+        generator = getattr(self._local, "generator", None)
+        return getattr(self._fallback if generator is None else generator, name)
+
+    def use(self, generator):
+        """Give the current thread ``generator``; return how to put the previous one back."""
+        previous = getattr(self._local, "generator", None)
+        self._local.generator = generator
+
+        def restore():
+            self._local.generator = previous
+
+        return restore
+
+
+def _seed_keras_default_seeds(seed):
+    """Draw the seeds of this thread's unseeded Keras initializers from ``seed``.
+
+    Keras reads them from the module ``python_random`` of
+    ``keras.src.random.seed_generator`` (an internal). Without it, they come
+    from the global :mod:`random` seeded by :func:`seeded`, which is
+    reproducible unless another thread draws from it during the fit.
+    """
+    try:
+        from keras.src.random import seed_generator  # internal: guarded
+    except ImportError:
+        return lambda: None
+    current = getattr(seed_generator, "python_random", None)
+    if not hasattr(current, "randint"):
+        return lambda: None
+    if not isinstance(current, _PerThreadRandom):
+        current = seed_generator.python_random = _PerThreadRandom(current)
+    return current.use(random.Random(seed))
 
 
 def _seed_backend(seed):
