@@ -12,6 +12,7 @@ NAMES = (
     "training_speed",
     "prediction_latency",
     "parallel_search",
+    "dask_search",
     "memory",
     "throughput",
     "tuning",

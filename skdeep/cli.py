@@ -122,7 +122,7 @@ def _run(args):
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            return _fail("--plot needs matplotlib: pip install 'skdeep[plot]'")
+            return _fail("--plot needs matplotlib: pip install 'scikit-deep[plot]'")
     from skdeep._atomic import check_writable
 
     try:

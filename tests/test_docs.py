@@ -19,6 +19,7 @@ LONG_PAGES = [
     "tutorial-images.md",
     "tutorial-text.md",
     "tuning.md",
+    "scaling.md",
 ]
 PAGES = [
     *(pytest.param(page, marks=pytest.mark.slow) for page in LONG_PAGES),

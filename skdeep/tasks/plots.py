@@ -1,4 +1,4 @@
-"""Learning curves of a task run, as a PNG (needs matplotlib: ``pip install skdeep[plot]``)."""
+"""Learning curves of a task run, as a PNG (needs matplotlib: the ``plot`` extra)."""
 
 
 def plot_learning_curves(result, path):

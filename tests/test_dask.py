@@ -1,0 +1,213 @@
+"""Searches, cross-validation and data larger than memory on a real Dask cluster on loopback."""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeep import KerasClassifier
+from skdeep.parallel import dask_backend
+
+distributed = pytest.importorskip("distributed")
+GRID = {"hidden_layer_sizes": [(4,), (16,)], "learning_rate": [0.01, 0.1]}
+
+
+@pytest.fixture(scope="module")
+def client():
+    """Two worker processes of one thread each, on 127.0.0.1, closed after the module."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,  # real worker processes, restarted by their nannies
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def _search():
+    clf = KerasClassifier("mlp", epochs=3, batch_size=16, random_state=0)
+    return GridSearchCV(make_pipeline(StandardScaler(), clf), _prefixed(GRID), cv=2, n_jobs=-1)
+
+
+def _prefixed(grid):
+    return {f"kerasclassifier__{name}": values for name, values in grid.items()}
+
+
+def test_a_search_on_the_cluster_equals_the_local_search(client, iris):
+    X, y = iris
+    local = _search().fit(X, y)
+    with dask_backend(client), distributed.get_task_stream(client) as tasks:
+        remote = _search().fit(X, y)
+    for key in ("mean_test_score", "split0_test_score", "split1_test_score"):
+        np.testing.assert_array_equal(remote.cv_results_[key], local.cv_results_[key])
+    assert remote.best_params_ == local.best_params_
+    np.testing.assert_array_equal(remote.predict(X), local.predict(X))
+    # The 8 fits (4 candidates x 2 folds) ran on the two workers, not in this process.
+    assert {task["worker"] for task in tasks.data} == set(client.scheduler_info()["workers"])
+
+
+def test_each_worker_caps_its_framework_threads_at_its_share(client, iris):
+    X, y = iris
+    with dask_backend(client):
+        cross_val_score(KerasClassifier("mlp", epochs=1, random_state=0), X, y, cv=2, n_jobs=-1)
+
+    def threads():
+        import os
+
+        import tensorflow as tf
+
+        return os.environ["OMP_NUM_THREADS"], tf.config.threading.get_intra_op_parallelism_threads()
+
+    assert set(client.run(threads).values()) == {("1", 1)}
+
+
+def test_a_fitted_pipeline_travels_to_a_worker_and_back(client, iris):
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), KerasClassifier("mlp", epochs=2, random_state=0))
+    fitted = client.submit(lambda p: p.fit(X, y), pipe).result()
+    local = pipe.fit(X, y)
+    np.testing.assert_allclose(fitted.predict_proba(X), local.predict_proba(X), atol=1e-6)
+    remote_prediction = client.submit(lambda p: p.predict(X), local).result()
+    np.testing.assert_array_equal(remote_prediction, local.predict(X))
+
+
+@pytest.mark.slow
+def test_a_builder_defined_in_a_script_runs_on_the_workers(client, tmp_path):
+    """A user's script (``__main__``) with its own builder, connected to the cluster."""
+    script = tmp_path / "search.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import keras
+            import numpy as np
+            from distributed import Client
+            from sklearn.datasets import load_iris
+            from sklearn.model_selection import GridSearchCV
+            from skdeep import KerasClassifier
+            from skdeep.parallel import dask_backend
+
+            def build(meta, hidden=8):
+                return keras.Sequential([
+                    keras.Input(meta["input_shape_"]),
+                    keras.layers.Dense(hidden, activation="relu"),
+                    keras.layers.Dense(meta["output_units_"],
+                                       activation=meta["output_activation_"]),
+                ])
+
+            if __name__ == "__main__":
+                X, y = load_iris(return_X_y=True)
+                grid = {{"hidden": [4, 8]}}
+                clf = KerasClassifier(build, epochs=2, random_state=0)
+                local = GridSearchCV(clf, grid, cv=2).fit(X, y)
+                with Client({client.scheduler.address!r}) as client, dask_backend(client):
+                    remote = GridSearchCV(clf, grid, cv=2, n_jobs=-1).fit(X, y)
+                same = np.array_equal(local.cv_results_["mean_test_score"],
+                                      remote.cv_results_["mean_test_score"])
+                print("same scores:", same)
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "same scores: True" in done.stdout
+
+
+def _enter_dask_backend(before=""):
+    """The error of ``dask_backend()`` in a fresh process (no client of these tests)."""
+    code = (
+        f"import sys\n{before}\n"
+        "from skdeep.parallel import dask_backend\n"
+        "try:\n    dask_backend().__enter__()\n"
+        "except Exception as error:\n    print(type(error).__name__, error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def test_without_a_client_the_error_says_how_to_make_one():
+    message = _enter_dask_backend()
+    assert "ValueError dask_backend found no Dask client" in message
+    assert "LocalCluster" in message
+
+
+def test_without_dask_the_error_names_the_extra():
+    message = _enter_dask_backend("sys.modules['distributed'] = None")
+    assert "ImportError" in message and "pip install 'scikit-deep[dask]'" in message
+
+
+def test_partial_fit_under_dask_ml_incremental_learns_from_blocks(iris):
+    dask_array = pytest.importorskip("dask.array")
+    wrappers = pytest.importorskip("dask_ml.wrappers")
+    X, y = iris
+    order = np.random.RandomState(0).permutation(len(y))
+    X, y = X[order].astype("float32"), y[order]
+    X_blocks = dask_array.from_array(X, chunks=(30, 4))  # 5 blocks, never one array
+    y_blocks = dask_array.from_array(y, chunks=30)
+    incremental = wrappers.Incremental(
+        KerasClassifier("mlp", batch_size=16, learning_rate=0.01, random_state=0),
+        scoring="accuracy",
+        random_state=0,
+    )
+    for _ in range(4):  # passes over the data
+        incremental.partial_fit(X_blocks, y_blocks, classes=[0, 1, 2])
+    network = incremental.estimator_
+    assert network.n_iter_ == 4 * 5  # one epoch per block per pass
+    prediction = incremental.predict(X_blocks)
+    assert isinstance(prediction, dask_array.Array)
+    assert incremental.score(X_blocks, y_blocks) > 0.8  # chance: 0.33
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_search_makes_the_search_raise_instead_of_hanging(client, tmp_path):
+    """A candidate whose fit kills its worker process (as the kernel's OOM killer would)."""
+    script = tmp_path / "killer.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os
+            import keras
+            from distributed import Client
+            from sklearn.datasets import load_iris
+            from sklearn.model_selection import GridSearchCV
+            from skdeep import KerasClassifier
+            from skdeep.parallel import dask_backend
+
+            def build(meta, hidden=8):
+                if hidden == 13:
+                    os._exit(1)  # the worker process dies
+                return keras.Sequential([
+                    keras.Input(meta["input_shape_"]),
+                    keras.layers.Dense(meta["output_units_"],
+                                       activation=meta["output_activation_"]),
+                ])
+
+            if __name__ == "__main__":
+                X, y = load_iris(return_X_y=True)
+                search = GridSearchCV(KerasClassifier(build, epochs=1), {{"hidden": [4, 13]}},
+                                      cv=2, n_jobs=-1)
+                with Client({client.scheduler.address!r}) as client, dask_backend(client):
+                    try:
+                        search.fit(X, y)
+                    except Exception as error:
+                        print("search raised", type(error).__name__)
+                    else:
+                        print("search returned")
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=240
+    )
+    assert "search raised" in done.stdout, (done.stdout, done.stderr[-3000:])
+    client.wait_for_workers(2, timeout=60)  # the nannies restarted the killed workers
