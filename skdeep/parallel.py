@@ -16,6 +16,8 @@ import shutil
 import subprocess
 from urllib.parse import urlsplit
 
+__all__ = ["dask_backend", "host_positions", "local_devices", "pin_device", "worker_settings"]
+
 _EXTRA = (
     "Running on Dask needs the dask extra: pip install 'scikit-deep[dask]' "
     "(dask, distributed and dask-ml)."
@@ -70,6 +72,7 @@ def pin_device(position, devices):
     Returns
     -------
     str or None
+        The device's name for ``CUDA_VISIBLE_DEVICES``, or None without GPUs.
 
     Examples
     --------
@@ -86,6 +89,18 @@ def local_devices(environ=None, probe=True):
 
     ``CUDA_VISIBLE_DEVICES`` when it is set (an empty value means none);
     otherwise ``nvidia-smi -L``, when it exists (``probe=True``).
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        The environment to read (``os.environ`` by default).
+    probe : bool, default=True
+        Ask ``nvidia-smi`` when ``CUDA_VISIBLE_DEVICES`` is not set.
+
+    Returns
+    -------
+    list of str
+        The GPUs, as ``CUDA_VISIBLE_DEVICES`` names them.
 
     Examples
     --------

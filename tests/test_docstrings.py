@@ -20,6 +20,9 @@ MODULES = [
     "skdeep.datasets",
     "skdeep.tasks",
     "skdeep.serialization",
+    "skdeep.model_selection",
+    "skdeep.parallel",
+    "skdeep.wrappers",
 ]
 #: The numpydoc checks enforced: a docstring exists, every parameter is
 #: documented with a type and a description, none is documented that does not

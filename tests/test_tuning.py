@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.model_selection import (
     GridSearchCV,
@@ -113,7 +114,7 @@ def test_the_random_search_samples_from_a_ready_space(iris):
     assert search.n_candidates_[0] == 4 and set(search.best_params_) == set(search_space("mlp"))
 
 
-@pytest.mark.parametrize("family", ["mlp", "cnn", "rnn"])
+@pytest.mark.parametrize("family", ["mlp", pytest.param("cnn", marks=pytest.mark.slow), "rnn"])
 def test_every_family_has_a_space_that_randomized_search_takes(iris, family):
     X, y = iris
     extra = {} if family == "mlp" else {"input_shape": (-1, 1)}
@@ -230,3 +231,12 @@ def test_optuna_search_on_a_pipeline_of_a_regressor(iris):
         pipe, search_space("mlp", kind="optuna", prefix="kerasregressor__"), n_trials=2, cv=2
     ).fit(X, X[:, 0])
     assert search.best_estimator_.predict(X).shape == (150,)
+
+
+@pytest.mark.parametrize("search", [HalvingEpochsGridSearchCV, HalvingEpochsRandomSearchCV])
+def test_clone_keeps_every_setting_of_the_search(search):
+    original = search(_clf(), GRID, factor=2, cv=4, max_epochs=8, n_jobs=2, random_state=3)
+    copy = clone(original).get_params(deep=False)
+    expected = original.get_params(deep=False)
+    assert copy.pop("estimator").get_params() == expected.pop("estimator").get_params()
+    assert copy == expected and copy["cv"] == 4 and copy["factor"] == 2

@@ -10,7 +10,10 @@
   ``cv_results_`` (fewer than ``epochs`` with early stopping).
 """
 
-from skdeep.model_selection._halving import HalvingEpochsGridSearchCV, HalvingEpochsRandomSearchCV
+from skdeep.model_selection._searches import (
+    HalvingEpochsGridSearchCV,
+    HalvingEpochsRandomSearchCV,
+)
 from skdeep.model_selection._spaces import epochs_run, search_space
 from skdeep.model_selection._tuner import from_keras_tuner
 
