@@ -146,6 +146,7 @@ def test_without_dask_the_error_names_the_extra():
     assert "ImportError" in message and "pip install 'scikit-deep[dask]'" in message
 
 
+@pytest.mark.slow
 def test_partial_fit_under_dask_ml_incremental_learns_from_blocks(iris):
     dask_array = pytest.importorskip("dask.array")
     wrappers = pytest.importorskip("dask_ml.wrappers")

@@ -78,6 +78,7 @@ def test_refit_trains_the_best_candidate_on_all_data(iris, halving):
     assert halving.predict(X).shape == (150,) and 0 <= halving.score(X, y) <= 1
 
 
+@pytest.mark.slow
 def test_parallel_workers_give_the_same_results(iris, halving):
     X, y = iris
     parallel = HalvingEpochsGridSearchCV(_clf(), GRID, cv=2, n_jobs=2).fit(X, y)
@@ -106,6 +107,7 @@ def test_a_failing_candidate_scores_error_score_and_drops_out(iris):
         HalvingEpochsGridSearchCV(_clf(epochs=4), grid, cv=2, error_score="raise").fit(X, y)
 
 
+@pytest.mark.slow
 def test_the_random_search_samples_from_a_ready_space(iris):
     X, y = iris
     search = HalvingEpochsRandomSearchCV(
@@ -143,6 +145,7 @@ def test_validation_fraction_is_shuffled_and_stratified_unlike_validation_split(
     assert sorted(np.bincount(y_val).tolist()) == [10, 10, 10]  # every class, in proportion
 
 
+@pytest.mark.slow
 def test_early_stopping_with_tol_gives_each_candidate_its_own_stopping_point(iris):
     X, y = iris
     search = GridSearchCV(
@@ -202,6 +205,7 @@ def test_a_keras_tuner_model_function_becomes_a_builder_and_a_space(iris):
     assert halving.fit(X, y).n_resources_ == [1, 2, 4]
 
 
+@pytest.mark.slow
 def test_optuna_search_with_pruning_through_partial_fit(iris):
     optuna_integration = pytest.importorskip("optuna_integration")
     import optuna
