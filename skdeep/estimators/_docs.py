@@ -88,7 +88,15 @@ backup_dir : str, path or None, default=None
     A folder for Keras' ``BackupAndRestore``: a fit that is killed or
     interrupted is resumed from its last epoch by calling ``fit`` again
     with the same folder, and ends with the weights an uninterrupted fit
-    would have. Removed when the fit completes."""
+    would have. Removed when the fit completes.
+distribution : {"data_parallel"}, distribution or None, default=None
+    Train one model across the local devices, each batch split between
+    them: ``"data_parallel"`` uses Keras' ``DataParallel`` on JAX and
+    ``tf.distribute.MirroredStrategy`` on TensorFlow, over every GPU (or
+    every logical CPU device without one); a
+    ``keras.distribution.Distribution`` (JAX) or ``tf.distribute.Strategy``
+    (TensorFlow) is used as given. The batch size must be a multiple of
+    the devices."""
 
 KEYWORD_ARGUMENTS = """\
 **kwargs

@@ -169,3 +169,14 @@ def _lists_as_tuples(structure):
     if isinstance(structure, dict):
         return {key: _lists_as_tuples(value) for key, value in structure.items()}
     return structure
+
+
+def mirrored_strategy():
+    """A ``MirroredStrategy`` over the local GPUs, or over the logical CPU devices without one."""
+    devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
+    return tf.distribute.MirroredStrategy([device.name for device in devices])
+
+
+def is_strategy(value):
+    """Whether ``value`` is a ``tf.distribute.Strategy``."""
+    return isinstance(value, tf.distribute.Strategy)

@@ -182,7 +182,9 @@ def predict(model, X, batch_size, callbacks=()):
     tens of milliseconds of overhead that dominate small predictions;
     ``predict_on_batch`` runs the compiled prediction step directly, one
     call per batch. ``model.predict`` is used only when callbacks watch
-    prediction. On JAX the compiled step donates the model's state, so
+    prediction, or when the model is mirrored over several devices
+    (TensorFlow's ``predict_on_batch`` then returns every replica's copy of
+    the batch). On JAX the compiled step donates the model's state, so
     concurrent calls on one model are serialized; TensorFlow's are safe.
 
     Examples
@@ -192,6 +194,9 @@ def predict(model, X, batch_size, callbacks=()):
     (5, 2)
     """
     watching = [cb for cb in callbacks if watches_prediction(cb)]
+    strategy = getattr(model, "distribute_strategy", None)  # TensorFlow models only
+    if getattr(strategy, "num_replicas_in_sync", 1) > 1:
+        return _as_numpy(model.predict(X, batch_size=batch_size, verbose=0, callbacks=watching))
     lock = _model_lock(model) if keras.backend.backend() != "tensorflow" else None
     with lock or contextlib.nullcontext(), retracing_warning_hidden():
         if watching:

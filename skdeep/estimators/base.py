@@ -22,6 +22,7 @@ from skdeep.estimators import (
     _building,
     _checkpoints,
     _data,
+    _distribution,
     _feeding,
     _params,
     _persistence,
@@ -61,6 +62,7 @@ class BaseKerasEstimator(BaseEstimator):
         "keep_best": [str, None],
         "checkpoint_path": [str, os.PathLike, None],
         "backup_dir": [str, os.PathLike, None],
+        "distribution": "no_validation",
     }
 
     def __init__(
@@ -86,6 +88,7 @@ class BaseKerasEstimator(BaseEstimator):
         keep_best=None,
         checkpoint_path=None,
         backup_dir=None,
+        distribution=None,
         **kwargs,
     ):
         self.model = model
@@ -108,6 +111,7 @@ class BaseKerasEstimator(BaseEstimator):
         self.keep_best = keep_best
         self.checkpoint_path = checkpoint_path
         self.backup_dir = backup_dir
+        self.distribution = distribution
         vars(self).update(kwargs)
 
     # ------------------------------------------------------------------
@@ -274,7 +278,8 @@ class BaseKerasEstimator(BaseEstimator):
         with _training.atomic(self, None), seeded(seed_from_random_state(self.random_state)):
             options = fit_options(self, {})
             data = self._prepare(X, y, None, options, reset=True, classes=None)
-            self._build(data, options, copy_instance=False)
+            with _distribution.building(_distribution.resolve(self.distribution)):
+                self._build(data, options, copy_instance=False)
             self.history_, self.n_iter_, self.loss_curve_ = {}, 0, []
         return self
 
@@ -290,11 +295,14 @@ class BaseKerasEstimator(BaseEstimator):
         seed = seed_from_random_state(self.random_state)
         if seed is not None and continuing:
             seed += self.n_iter_  # continued training: new shuffles
+        distribution = _distribution.resolve(self.distribution)
         with _training.atomic(self, self.model_ if continuing else None), seeded(seed):
             data = self._prepare(X, y, sample_weight, options, not continuing, classes)
             if not continuing:
-                self._build(data, options)
-            self._train(data, options, int(epochs), seed, continuing)
+                with _distribution.building(distribution):
+                    self._build(data, options)
+            with _distribution.training(distribution):
+                self._train(data, options, int(epochs), seed, continuing, distribution)
         return self
 
     def _prepare(self, X, y, sample_weight, options, reset, classes):
@@ -307,7 +315,7 @@ class BaseKerasEstimator(BaseEstimator):
         self.model_ = _building.build(self, data, options, copy_instance)
         self._token_vocabulary = check.token_vocabulary(self.model_)
 
-    def _train(self, data, options, epochs, seed, continuing):
+    def _train(self, data, options, epochs, seed, continuing, distribution=None):
         model = self.model_
         wrap = getattr(self, "_output_wrap", None)
         if data["val"] is not None:
@@ -325,9 +333,12 @@ class BaseKerasEstimator(BaseEstimator):
             options["validation_batch_size"] = check.batch_size(size, "validation_batch_size", rows)
         y = source.wrap_targets(self._encode_targets(data["y"]), wrap)
         options = {**options, "callbacks": callbacks}
+        X, y, weights = _distribution.even_batches(
+            distribution, data["X"], y, data["weights"], batch_size, options
+        )
         resumable = self.backup_dir is not None
         arguments = _feeding.fit_arguments(
-            model, data["X"], y, data["weights"], options, batch_size, seed, resumable
+            model, X, y, weights, options, batch_size, seed, resumable
         )
         start = self.n_iter_ if continuing else 0
         with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):

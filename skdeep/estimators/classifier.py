@@ -100,6 +100,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         keep_best=None,
         checkpoint_path=None,
         backup_dir=None,
+        distribution=None,
         class_weight=None,
         **kwargs,
     ):
@@ -124,6 +125,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             keep_best=keep_best,
             checkpoint_path=checkpoint_path,
             backup_dir=backup_dir,
+            distribution=distribution,
             **kwargs,
         )
         self.class_weight = class_weight

@@ -43,6 +43,7 @@ class _KerasWrapperMixin:
     keep_best = None
     checkpoint_path = None
     backup_dir = None
+    distribution = None
     class_weight = None
 
     def _custom_source(self):
