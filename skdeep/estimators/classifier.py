@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from skdeep.estimators import _targets
 from skdeep.estimators import _validation as check
 from skdeep.estimators._docs import shared_docs
+from skdeep.estimators._probabilities import probabilities
 from skdeep.estimators.base import BaseKerasEstimator
 from skdeep.models._losses import default_loss, loss_name, output_activation
 from skdeep.preprocessing.targets import ClassifierTargetEncoder
@@ -374,16 +375,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 "encoder handles one. Give the model a single output, or override "
                 "target_encoder to decode several."
             )
-        raw = raw.reshape(len(raw), -1)
-        independent = raw.shape[1] == 1 or self.target_encoder_.form == "indicator"
-        if getattr(self, "_outputs_logits", False):
-            raw = _sigmoid(raw) if independent else _softmax(raw)
-        if raw.shape[1] == 1:
-            positive = np.clip(raw[:, 0], 0.0, 1.0)
-            return np.column_stack([1.0 - positive, positive])
-        if independent:
-            return np.clip(raw, 0.0, 1.0)
-        return raw / raw.sum(axis=1, keepdims=True)
+        indicator = self.target_encoder_.form == "indicator"
+        return probabilities(raw, getattr(self, "_outputs_logits", False), indicator)
 
 
 def _single(shapes):
@@ -405,12 +398,3 @@ def _type_of_target(y):
     from sklearn.utils.multiclass import type_of_target
 
     return type_of_target(y)
-
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _softmax(x):
-    e = np.exp(x - x.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
