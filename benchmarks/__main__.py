@@ -14,6 +14,7 @@ NAMES = (
     "parallel_search",
     "dask_search",
     "memory",
+    "sparse_memory",
     "throughput",
     "tuning",
 )

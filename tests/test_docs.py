@@ -30,6 +30,7 @@ PAGES = [
     "tasks.md",
     "saving.md",
     "migration.md",
+    "sparse.md",
 ]
 SHARED = set(SHARED_PARAMETERS)
 

@@ -36,7 +36,10 @@ _BUILDER_ARGUMENTS_REASON = (
     "attributes in __init__ by design, as in scikeras: they are parameters of the "
     "estimator, listed by get_params and set by set_params and clone."
 )
-EXPECTED_FAILED_CHECKS = {"check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_REASON}
+EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_REASON,
+    "check_sample_weight_equivalence_on_sparse_data": _SAMPLE_WEIGHT_REASON,
+}
 WITH_BUILDER_ARGUMENTS = {
     **EXPECTED_FAILED_CHECKS,
     "check_no_attributes_set_in_init": _BUILDER_ARGUMENTS_REASON,

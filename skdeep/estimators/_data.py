@@ -25,7 +25,7 @@ def prepare(estimator, X, y, sample_weight, options, reset, classes):
     if reset:
         estimator.input_shape_, estimator.X_shape_ = X.shape[1:], X.shape
         estimator.X_dtype_ = dtype
-    weights = check.check_sample_weight(sample_weight, len(X))
+    weights = check.check_sample_weight(sample_weight, X.shape[0])
     if reset:
         estimator._learn_targets(y, classes)
     else:
@@ -63,11 +63,11 @@ def validation_data(estimator, data):
         )
     X = check.check_X(estimator, data[0], reset=False)
     y = np.asarray(data[1])
-    if len(y) != len(X):
+    if len(y) != X.shape[0]:
         raise ValueError(
-            f"validation_data has {len(X)} rows in X but {len(y)} in y; they must match."
+            f"validation_data has {X.shape[0]} rows in X but {len(y)} in y; they must match."
         )
     encoded = (encode_features(estimator, X, False), estimator._encode_targets(y))
     if len(data) == 3:
-        encoded += (check.check_sample_weight(data[2], len(X), "validation sample_weight"),)
+        encoded += (check.check_sample_weight(data[2], X.shape[0], "validation sample_weight"),)
     return encoded

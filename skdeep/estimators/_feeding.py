@@ -28,6 +28,10 @@ The policy, for every fit:
    must see the batches the uninterrupted one would have.
 4. Otherwise the arrays go to ``model.fit`` as they are.
 
+A sparse ``X`` (a SciPy CSR matrix, from ``TfidfVectorizer`` say) always
+takes path 3, each batch densified when Keras asks for it, so the whole
+matrix is never dense in memory; so does sparse validation data.
+
 Nothing here changes what is learned from a given order of batches: the
 tests train the same network through each path and through Keras on the
 same batches and compare the weights. ``skdeep.set_config(fast_feeding=False)``
@@ -40,6 +44,7 @@ from dataclasses import dataclass
 
 import keras
 import numpy as np
+from scipy import sparse
 
 from skdeep import _config
 
@@ -184,8 +189,10 @@ def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumab
     >>> fit_arguments(model, X, y, None, {"validation_split": 0.2}, 2, 0)["x"] is X
     True
     """
-    steps = steps_per_epoch(len(keras.tree.flatten(X)[0]), batch_size, options)
+    steps = steps_per_epoch(n_rows(X), batch_size, options)
     columns = (X, y) if sample_weight is None else (X, y, sample_weight)
+    if sparse.issparse(X):
+        return _sparse_arguments(columns, options, batch_size, seed)
     rest = {k: v for k, v in options.items() if k not in ("shuffle", "validation_split")}
     if seed is None:
         seed = int(np.random.default_rng().integers(2**31 - 1))
@@ -201,6 +208,35 @@ def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumab
     dataset = epochs_dataset(columns, batch_size, bool(options.get("shuffle", True)), seed)
     # shuffle=False: the dataset orders the rows itself (Keras warns about True).
     return {"x": dataset, "steps_per_epoch": steps, "shuffle": False, **rest}
+
+
+def n_rows(X):
+    """Rows of ``X``: an array, a sparse matrix, or a list or dict of arrays (several inputs)."""
+    first = keras.tree.flatten(X)[0] if not sparse.issparse(X) else X
+    return first.shape[0]
+
+
+def dense(array):
+    """``array``, densified if it is a sparse matrix."""
+    return array.toarray() if sparse.issparse(array) else array
+
+
+def _sparse_arguments(columns, options, batch_size, seed):
+    if options.get("validation_split") or options.get("steps_per_epoch"):
+        raise ValueError(
+            "validation_split and steps_per_epoch cannot be used with a sparse X (Keras "
+            "would densify it whole): use validation_fraction or validation_data instead."
+        )
+    if seed is None:
+        seed = int(np.random.default_rng().integers(2**31 - 1))
+    rest = {k: v for k, v in options.items() if k != "shuffle"}
+    validation = rest.pop("validation_data", None)
+    if validation is not None and sparse.issparse(validation[0]):
+        validation = EpochOrderedBatches(tuple(validation), batch_size, seed, shuffle=False)
+    batches = EpochOrderedBatches(columns, batch_size, seed, options.get("shuffle", True))
+    callbacks = [*rest.pop("callbacks", []), batches.epoch_setter()]
+    found = {"x": batches, "shuffle": False, "callbacks": callbacks, **rest}
+    return found if validation is None else {**found, "validation_data": validation}
 
 
 def epoch_order(n_samples, seed, epoch, shuffle=True):
@@ -248,7 +284,8 @@ class EpochOrderedBatches(keras.utils.PyDataset):
     Parameters
     ----------
     arrays : tuple of arrays
-        ``(X, y)`` or ``(X, y, sample_weight)``.
+        ``(X, y)`` or ``(X, y, sample_weight)``; a sparse ``X`` is
+        densified one batch at a time.
     batch_size : int
         Rows per batch; the last one may be short.
     seed : int
@@ -270,14 +307,17 @@ class EpochOrderedBatches(keras.utils.PyDataset):
         self.arrays, self.batch_size = arrays, batch_size
         self.seed, self.shuffle = seed, shuffle
         self.epoch, self._order_of = 0, (None, None)
-        self.n_rows = len(keras.tree.flatten(arrays)[0])
+        self.n_rows = n_rows(arrays[0])
 
     def __len__(self):
         return max(1, -(-self.n_rows // self.batch_size))
 
     def __getitem__(self, index):
         rows = self.order()[index * self.batch_size : (index + 1) * self.batch_size]
-        return tuple(keras.tree.map_structure(lambda a: a[rows], array) for array in self.arrays)
+        return tuple(
+            dense(array[rows]) if sparse.issparse(array) else _take(array, rows)
+            for array in self.arrays
+        )
 
     def order(self):
         """Row order of the current epoch."""
@@ -301,3 +341,7 @@ class EpochOrderedBatches(keras.utils.PyDataset):
                 batches.epoch = epoch
 
         return _SetEpoch()
+
+
+def _take(structure, rows):
+    return keras.tree.map_structure(lambda a: a[rows], structure)

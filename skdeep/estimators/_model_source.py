@@ -175,7 +175,8 @@ def _first_row(X):
         return {k: v[:1] for k, v in X.items()}
     if isinstance(X, (list, tuple)):
         return [v[:1] for v in X]
-    return X[:1]
+    first = X[:1]
+    return first.toarray() if hasattr(first, "toarray") else first  # a sparse row
 
 
 def meta(estimator, X, steps):

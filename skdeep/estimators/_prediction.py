@@ -45,7 +45,7 @@ def raw_outputs(estimator, X, kwargs):
         check.check_token_ids(X, estimator._token_vocabulary)
     chosen = {**options(estimator), **kwargs}
     size = chosen.get("batch_size", getattr(estimator, "batch_size", None))
-    size = check.batch_size(size, "predict__batch_size", len(X))
+    size = check.batch_size(size, "predict__batch_size", X.shape[0])
     params = vars(estimator)
     callbacks = _training.make_callbacks(estimator.callbacks, routed(params, "callbacks"))
     callbacks += _training.make_callbacks(chosen.get("callbacks"), routed(chosen, "callbacks"))

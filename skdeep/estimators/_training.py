@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from skdeep import _objects
+from skdeep.estimators._feeding import EpochOrderedBatches, dense
 
 #: Rows per ``predict_on_batch`` call when no batch size is given.
 DEFAULT_PREDICT_BATCH_SIZE = 1024
@@ -196,20 +197,28 @@ def predict(model, X, batch_size, callbacks=()):
     watching = [cb for cb in callbacks if watches_prediction(cb)]
     strategy = getattr(model, "distribute_strategy", None)  # TensorFlow models only
     if getattr(strategy, "num_replicas_in_sync", 1) > 1:
-        return _as_numpy(model.predict(X, batch_size=batch_size, verbose=0, callbacks=watching))
+        return _keras_predict(model, X, batch_size, watching)
     lock = _model_lock(model) if keras.backend.backend() != "tensorflow" else None
     with lock or contextlib.nullcontext(), retracing_warning_hidden():
         if watching:
-            return _as_numpy(model.predict(X, batch_size=batch_size, verbose=0, callbacks=watching))
+            return _keras_predict(model, X, batch_size, watching)
         if _length(X) <= batch_size:
-            return _as_numpy(model.predict_on_batch(X))
+            return _as_numpy(model.predict_on_batch(dense(X)))
         parts = [
-            _as_numpy(model.predict_on_batch(_rows(X, start, start + batch_size)))
+            _as_numpy(model.predict_on_batch(dense(_rows(X, start, start + batch_size))))
             for start in range(0, _length(X), batch_size)
         ]
     if isinstance(parts[0], list):
         return [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
     return np.concatenate(parts)
+
+
+def _keras_predict(model, X, batch_size, callbacks):
+    """``model.predict``, fed batch by batch (densified) when ``X`` is sparse."""
+    if hasattr(X, "toarray"):
+        X = EpochOrderedBatches((X,), batch_size, seed=0, shuffle=False)
+        return _as_numpy(model.predict(X, verbose=0, callbacks=callbacks))
+    return _as_numpy(model.predict(X, batch_size=batch_size, verbose=0, callbacks=callbacks))
 
 
 def _length(X):

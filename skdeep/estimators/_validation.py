@@ -5,19 +5,21 @@ from numbers import Integral, Real
 
 import keras
 import numpy as np
+from scipy import sparse
 from sklearn.utils.validation import validate_data
 
 
 def check_X(estimator, X, reset):
     """Validate ``X`` as scikit-learn does, keeping N-d samples.
 
-    ``X`` becomes an array of Keras' float type. At predict time
+    ``X`` becomes an array of Keras' float type (a CSR matrix when it
+    comes sparse: it is densified batch by batch). At predict time
     (``reset=False``), the shape of one sample must be the one seen in
     ``fit``.
     """
     if not reset:
         _check_sample_shape(estimator, X)
-    options = dict(reset=reset, dtype=keras.config.floatx(), allow_nd=True)
+    options = dict(reset=reset, dtype=keras.config.floatx(), allow_nd=True, accept_sparse="csr")
     return validate_data(estimator, X, **options)
 
 
@@ -33,6 +35,7 @@ def check_X_y(estimator, X, y, reset, y_numeric):
         reset=reset,
         dtype=keras.config.floatx(),
         allow_nd=True,
+        accept_sparse="csr",
         multi_output=True,
         y_numeric=y_numeric,
     )
@@ -153,6 +156,7 @@ def batch_size(value, name, n_samples=None):
 
 def check_token_ids(X, vocabulary_size):
     """Token ids must be whole numbers from 0 to ``vocabulary_size - 1``, as in ``fit``."""
+    X = getattr(X, "data", X) if sparse.issparse(X) else X  # the stored ids; the rest are 0
     if X.size == 0:
         return
     low, high = float(np.min(X)), float(np.max(X))

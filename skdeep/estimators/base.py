@@ -395,5 +395,6 @@ class BaseKerasEstimator(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
+        tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
         return tags
