@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "KerasClassifier": "skdeep.estimators",
     "KerasRegressor": "skdeep.estimators",
+    "KerasTransformer": "skdeep.estimators",
     "TrainingDivergedError": "skdeep.estimators",
     "save": "skdeep.serialization",
     "load": "skdeep.serialization",

@@ -31,6 +31,7 @@ PAGES = [
     "saving.md",
     "migration.md",
     "sparse.md",
+    "transformer.md",
 ]
 SHARED = set(SHARED_PARAMETERS)
 

@@ -3,5 +3,6 @@
 from skdeep.estimators._training import TrainingDivergedError
 from skdeep.estimators.classifier import KerasClassifier
 from skdeep.estimators.regressor import KerasRegressor
+from skdeep.estimators.transformer import KerasTransformer
 
-__all__ = ["KerasClassifier", "KerasRegressor", "TrainingDivergedError"]
+__all__ = ["KerasClassifier", "KerasRegressor", "KerasTransformer", "TrainingDivergedError"]
