@@ -20,6 +20,7 @@ LONG_PAGES = [
     "tutorial-text.md",
     "tuning.md",
     "scaling.md",
+    "time-series.md",
 ]
 PAGES = [
     *(pytest.param(page, marks=pytest.mark.slow) for page in LONG_PAGES),

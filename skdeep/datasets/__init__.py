@@ -5,6 +5,8 @@
   plus scikit-learn's :func:`load_iris`, :func:`load_digits`,
   :func:`load_breast_cancer` (re-exported here) and CIFAR-shaped
   :func:`load_photo_patches`.
+- A bundled real time series: :func:`load_airline` (monthly airline
+  passengers, 1949-1960).
 - Generated text corpora, offline: :func:`make_reviews`, :func:`make_newswire`.
 - Full data from the Keras cache, checked before reading, never
   downloaded: :func:`load_mnist`, :func:`load_fashion_mnist`,
@@ -26,12 +28,14 @@ from skdeep.datasets.generated import make_newswire, make_reviews
 from skdeep.datasets.keras_cache import load_cifar10, load_fashion_mnist, load_mnist
 from skdeep.datasets.keras_text import load_imdb, load_reuters
 from skdeep.datasets.photos import load_photo_patches
+from skdeep.datasets.series import load_airline
 from skdeep.datasets.user_files import load_bank_marketing
 
 __all__ = [
     "DatasetIntegrityError",
     "DatasetNotFoundError",
     "data_home",
+    "load_airline",
     "load_bank_marketing",
     "load_boston",
     "load_breast_cancer",
