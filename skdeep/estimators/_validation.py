@@ -70,8 +70,11 @@ def check_labels(y):
         )
 
 
-def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
-    """Finite, non-negative weights, one per sample, not all zero; None stays None."""
+def check_sample_weight(sample_weight, n_samples, name="sample_weight", some_positive=True):
+    """Finite, non-negative weights, one per sample, not all zero; None stays None.
+
+    ``some_positive=False`` accepts all zeros (one batch of many may have them).
+    """
     if sample_weight is None:
         return None
     try:
@@ -90,7 +93,7 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
             f"{name} must contain finite, non-negative numbers; found NaN, infinity or a "
             "negative weight."
         )
-    if not np.any(weights > 0):
+    if some_positive and not np.any(weights > 0):
         raise ValueError(
             f"{name} is zero for every sample, so there is nothing to learn from. Give "
             "at least one sample a positive weight."

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from skdeep.estimators import (
+    _batches,
     _building,
     _checkpoints,
     _data,
@@ -114,9 +115,7 @@ class BaseKerasEstimator(BaseEstimator):
         self.distribution = distribution
         vars(self).update(kwargs)
 
-    # ------------------------------------------------------------------
     # Parameters: declared ones, builder arguments and routed ones.
-    # ------------------------------------------------------------------
     def get_params(self, deep=True):
         """Get the parameters of the estimator, including builder and routed ones.
 
@@ -156,9 +155,7 @@ class BaseKerasEstimator(BaseEstimator):
         _params.set_params(self, params, source.peek)
         return self
 
-    # ------------------------------------------------------------------
     # Public API
-    # ------------------------------------------------------------------
     #: scikeras' names for what each destination accepts, kept for code that reads them.
     _fit_kwargs = frozenset(
         {"batch_size", "epochs", "verbose", "validation_split", "shuffle", "class_weight"}
@@ -197,16 +194,19 @@ class BaseKerasEstimator(BaseEstimator):
         """
         return None
 
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def fit(self, X, y=None, sample_weight=None, **kwargs):
         """Build (or, with ``warm_start``, reuse) the model and train it.
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, ...)
-            Training data: 2-D tables, or N-d arrays such as images
-            ``(n, height, width, channels)`` and sequences.
-        y : array-like
-            Targets.
+        X : array-like, DataFrame or keras.utils.PyDataset
+            Training data: 2-D tables, N-d arrays such as images
+            ``(n, height, width, channels)`` and sequences, or a
+            ``PyDataset`` of ``(X, y[, sample_weight])`` batches for data
+            that does not fit in memory (give ``classes=`` to a classifier
+            to skip a first pass over the labels).
+        y : array-like or None
+            Targets (None with a ``PyDataset``).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights; never modified.
         **kwargs
@@ -222,6 +222,8 @@ class BaseKerasEstimator(BaseEstimator):
         kwargs = {**(getattr(self, "fit_kwargs", None) or {}), **kwargs}  # Keras' wrappers
         epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
         self._validate_params()
+        if _batches.is_batches(X):  # a keras.utils.PyDataset: a fresh fit from its batches
+            return _batches.fit_estimator(self, X, y, sample_weight, kwargs, epochs)
         continuing = self.warm_start and self.initialized_
         return self._fit(X, y, sample_weight, kwargs, epochs, continuing)
 
@@ -283,9 +285,7 @@ class BaseKerasEstimator(BaseEstimator):
             self.history_, self.n_iter_, self.loss_curve_ = {}, 0, []
         return self
 
-    # ------------------------------------------------------------------
     # The fit chain
-    # ------------------------------------------------------------------
     def _fit(self, X, y, sample_weight, call_options, epochs, continuing, classes=None):
         limit_framework_threads()
         if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
@@ -351,9 +351,7 @@ class BaseKerasEstimator(BaseEstimator):
             callback.set_model(None)  # a fitted estimator keeps no second reference
         self.callbacks_ = [cb for cb in callbacks if not _training.is_internal(cb)]
 
-    # ------------------------------------------------------------------
     # Prediction and scoring
-    # ------------------------------------------------------------------
     def _predict_raw(self, X, **kwargs):
         """Model outputs for validated ``X``, as float64 NumPy arrays."""
         return _prediction.raw_outputs(self, X, kwargs)
@@ -380,9 +378,7 @@ class BaseKerasEstimator(BaseEstimator):
             options["sample_weight"] = sample_weight
         return self.scorer(y, self.predict(X), **options)
 
-    # ------------------------------------------------------------------
     # Persistence
-    # ------------------------------------------------------------------
     def __getstate__(self):
         state = dict(super().__getstate__())
         for key in _NOT_PICKLED:

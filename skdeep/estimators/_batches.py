@@ -1,0 +1,190 @@
+"""Fitting from a ``keras.utils.PyDataset``: data that does not fit in memory.
+
+The dataset yields ``(X, y)`` or ``(X, y, sample_weight)`` batches. What a
+fit learns from the data comes from its first batch (the per-sample shape,
+the target's kind and width) and, for a classifier, from the ``classes``
+the caller declares, or else from a first pass that reads every batch's
+``y``. Each batch is then checked and encoded as arrays are (features
+through the feature encoder, labels to the model's form) on its way to
+``model.fit``. Cross-validation and searches split arrays by rows, which
+a dataset has not: fit it directly. With ``shuffle=True`` Keras reorders
+the batches every epoch, keeping each batch's rows together.
+"""
+
+import keras
+import numpy as np
+from sklearn.base import is_classifier
+
+from skdeep import _config
+from skdeep.estimators import _model_source as source
+from skdeep.estimators import _training
+from skdeep.estimators import _validation as check
+from skdeep.estimators._params import fit_options
+from skdeep.estimators._seeding import seed_from_random_state, seeded
+
+
+def is_batches(X):
+    """Whether ``X`` is a dataset of batches rather than an array.
+
+    Examples
+    --------
+    >>> is_batches(np.zeros((2, 3)))
+    False
+    """
+    return isinstance(X, keras.utils.PyDataset)
+
+
+def first_pass_classes(dataset):
+    """The sorted labels of every batch (reads each batch once)."""
+    labels = [np.asarray(_batch(dataset, i)[1]).ravel() for i in range(len(dataset))]
+    return np.unique(np.concatenate(labels))
+
+
+def fit_estimator(estimator, dataset, y, sample_weight, call_options, epochs):
+    """``estimator.fit(dataset)``: a fresh fit, atomic and seeded as every fit is.
+
+    Parameters
+    ----------
+    estimator : BaseKerasEstimator
+        The estimator being fitted.
+    dataset : keras.utils.PyDataset
+        The batches.
+    y, sample_weight : None
+        They come in the batches; anything else is an error.
+    call_options : dict
+        Keyword arguments of this ``fit`` call (``classes=`` declares a
+        classifier's classes and saves the first pass).
+    epochs : int
+        Epochs to train.
+
+    Returns
+    -------
+    estimator
+        The fitted estimator.
+    """
+    if y is not None or sample_weight is not None:
+        raise ValueError(
+            "fit got a PyDataset and a separate y or sample_weight: the dataset's batches "
+            "carry them, as (X, y) or (X, y, sample_weight). Call fit(dataset)."
+        )
+    call_options = dict(call_options)
+    classes = call_options.pop("classes", None)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"Invalid epochs={epochs!r}: expected a positive integer.")
+    options = fit_options(estimator, call_options)
+    seed = seed_from_random_state(estimator.random_state)
+    with _training.atomic(estimator, None), seeded(seed):
+        fit(estimator, dataset, classes, options, epochs, seed)
+    return estimator
+
+
+def fit(estimator, dataset, classes, options, epochs, seed):
+    """Build the model from the first batch and train it on every batch.
+
+    Parameters
+    ----------
+    estimator : BaseKerasEstimator
+        Learns its fitted attributes here (inside the caller's atomic block).
+    dataset : keras.utils.PyDataset
+        The batches.
+    classes : array-like or None
+        The classes of a classifier; None reads them in a first pass.
+    options : dict
+        The fit options (``fit_options``).
+    epochs : int
+        Epochs to train.
+    seed : int or None
+        Seed of the fit.
+    """
+    unsupported = sorted(
+        key for key in ("validation_split", "validation_data", "class_weight") if options.get(key)
+    )
+    if unsupported or estimator.validation_fraction is not None:
+        names = unsupported or ["validation_fraction"]  # Keras' validation needs arrays
+        raise ValueError(
+            f"{', '.join(names)} cannot be used when fitting from a PyDataset: hold out "
+            "validation batches yourself and score them after fit, or fit on arrays."
+        )
+    if len(dataset) < 1:
+        raise ValueError("The PyDataset has no batches (len(dataset) == 0).")
+    first = _batch(dataset, 0)
+    if is_classifier(estimator) and classes is None:
+        classes = first_pass_classes(dataset)
+    with _config.config_context(fast_feeding=False):
+        data = estimator._prepare(first[0], first[1], None, options, True, classes)
+        estimator._build(data, options)
+    model = estimator.model_
+    callbacks = _training.fit_callbacks(estimator, options, {}, seed)
+    rest = {k: v for k, v in options.items() if k not in ("batch_size", "shuffle")}
+    # Keras reorders a PyDataset's batches each epoch with shuffle=True; rows
+    # within a batch stay together (shuffle them in the dataset if needed).
+    rest["shuffle"] = options.get("shuffle", True) is not False
+    encoded = EncodedBatches(dataset, estimator)
+    encoded[0]  # the first batch's weights and encoding are checked before training
+    with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):
+        try:
+            history = model.fit(encoded, epochs=epochs, **{**rest, "callbacks": callbacks})
+        except Exception:
+            if encoded.failure is not None:  # the framework wraps it; raise the user's error
+                raise encoded.failure from None
+            raise
+    _training.check_finite_weights(model)
+    estimator.history_ = _training.extend_history({}, history.history)
+    estimator.n_iter_ = len(estimator.history_.get("loss", [])) or epochs
+    estimator.loss_curve_ = list(estimator.history_.get("loss", []))
+    for callback in callbacks:
+        callback.set_model(None)
+    estimator.callbacks_ = [cb for cb in callbacks if not _training.is_internal(cb)]
+
+
+class EncodedBatches(keras.utils.PyDataset):
+    """The user's batches, each checked and encoded as the estimator encodes arrays."""
+
+    def __init__(self, dataset, estimator):
+        super().__init__(
+            workers=getattr(dataset, "workers", 1),
+            use_multiprocessing=getattr(dataset, "use_multiprocessing", False),
+            max_queue_size=getattr(dataset, "max_queue_size", 10),
+        )
+        self.dataset, self.estimator = dataset, estimator
+        self.failure = None
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, index):
+        try:
+            return self._encoded(index)
+        except Exception as error:
+            self.failure = error
+            raise
+
+    def _encoded(self, index):
+        X, y, *weights = _batch(self.dataset, index)
+        estimator = self.estimator
+        X_checked, y_checked, _ = check.check_X_y(estimator, X, y, False, estimator._y_numeric)
+        estimator._check_targets(y_checked)
+        X_encoded = estimator._encode_features(X_checked, False)
+        wrap = getattr(estimator, "_output_wrap", None)
+        y_encoded = source.wrap_targets(estimator._encode_targets(y_checked), wrap)
+        if weights:
+            rows = X_checked.shape[0]
+            weights = check.check_sample_weight(weights[0], rows, some_positive=False)
+            return X_encoded, y_encoded, weights
+        return X_encoded, y_encoded
+
+    def on_epoch_end(self):
+        """Pass the end of an epoch on to the user's dataset (it may reshuffle)."""
+        self.dataset.on_epoch_end()
+
+
+def _batch(dataset, index):
+    batch = dataset[index]
+    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
+        raise ValueError(
+            "A PyDataset for fit must yield (X, y) or (X, y, sample_weight) batches; "
+            f"batch {index} is a {type(batch).__name__}"
+            + (f" of {len(batch)}" if isinstance(batch, (tuple, list)) else "")
+            + "."
+        )
+    return batch
