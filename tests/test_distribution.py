@@ -63,7 +63,10 @@ def _run(backend):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("backend", ["jax", "tensorflow"])
+@pytest.mark.parametrize(
+    "backend",
+    ["jax", pytest.param("tensorflow", marks=pytest.mark.slow)],  # TF: over a minute
+)
 def test_data_parallel_trains_one_model_replicated_on_two_devices(backend):
     pytest.importorskip(backend)
     report = _run(backend)

@@ -116,7 +116,9 @@ def test_the_random_search_samples_from_a_ready_space(iris):
     assert search.n_candidates_[0] == 4 and set(search.best_params_) == set(search_space("mlp"))
 
 
-@pytest.mark.parametrize("family", ["mlp", pytest.param("cnn", marks=pytest.mark.slow), "rnn"])
+@pytest.mark.parametrize(
+    "family", ["mlp", *(pytest.param(f, marks=pytest.mark.slow) for f in ("cnn", "rnn"))]
+)
 def test_every_family_has_a_space_that_randomized_search_takes(iris, family):
     X, y = iris
     extra = {} if family == "mlp" else {"input_shape": (-1, 1)}
