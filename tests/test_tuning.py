@@ -52,16 +52,23 @@ def test_survivors_continue_from_their_weights_instead_of_restarting(halving):
 
 
 @pytest.mark.slow
-def test_the_search_costs_less_than_restarting_and_than_a_grid(iris, halving):
+def test_the_search_costs_less_than_restarting_and_than_a_grid(iris):
     X, y = iris
+    # Nine candidates, so that scikit-learn's halving also runs three rounds (1, 3, 9 epochs).
+    grid = {"hidden_layer_sizes": [(2,), (8,), (16,)], "learning_rate": [0.001, 0.03, 0.3]}
+    continued = HalvingEpochsGridSearchCV(_clf(), grid, cv=2).fit(X, y)
     restarted = HalvingGridSearchCV(
-        _clf(), GRID, resource="epochs", max_resources=9, min_resources=1, factor=3, cv=2
+        _clf(), grid, resource="epochs", max_resources=9, min_resources=1, factor=3, cv=2
     ).fit(X, y)
+    assert restarted.n_resources_ == continued.n_resources_ == [1, 3, 9]
+    # scikit-learn trains each survivor from scratch: every round costs its full epochs.
     restart_epochs = sum(
         n * c * 2 for n, c in zip(restarted.n_resources_, restarted.n_candidates_, strict=True)
     )
-    grid_epochs = 6 * 9 * 2
-    assert halving.epochs_trained_ < restart_epochs and halving.epochs_trained_ <= grid_epochs / 3
+    grid_epochs = 9 * 9 * 2
+    assert continued.epochs_trained_ == 9 * 2 + 3 * 2 * 2 + 1 * 6 * 2  # 42
+    assert continued.epochs_trained_ < restart_epochs and restart_epochs == 54
+    assert continued.epochs_trained_ <= grid_epochs / 3
 
 
 def test_cv_results_rank_the_last_round_first(halving):
