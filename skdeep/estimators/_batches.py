@@ -128,13 +128,7 @@ def fit(estimator, dataset, classes, options, epochs, seed):
             if encoded.failure is not None:  # the framework wraps it; raise the user's error
                 raise encoded.failure from None
             raise
-    _training.check_finite_weights(model)
-    estimator.history_ = _training.extend_history({}, history.history)
-    estimator.n_iter_ = len(estimator.history_.get("loss", [])) or epochs
-    estimator.loss_curve_ = list(estimator.history_.get("loss", []))
-    for callback in callbacks:
-        callback.set_model(None)
-    estimator.callbacks_ = [cb for cb in callbacks if not _training.is_internal(cb)]
+    _training.record_training(estimator, model, history, {}, epochs, callbacks)
 
 
 class EncodedBatches(keras.utils.PyDataset):

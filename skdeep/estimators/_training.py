@@ -149,6 +149,23 @@ def check_finite_weights(model):
             raise TrainingDivergedError(diverged_message(f"(weight {weight.path})"))
 
 
+def record_training(estimator, model, history, previous, epochs_reached, callbacks):
+    """After ``model.fit``: refuse a diverged model, then record what training did.
+
+    Sets ``history_`` (``previous`` extended by Keras' ``history``),
+    ``n_iter_`` (the epochs reached), ``loss_curve_`` and ``callbacks_``,
+    and detaches the callbacks from the model (a fitted estimator keeps no
+    second reference to it).
+    """
+    check_finite_weights(model)
+    estimator.history_ = extend_history(previous, history.history)
+    estimator.n_iter_ = len(estimator.history_.get("loss", [])) or epochs_reached
+    estimator.loss_curve_ = list(estimator.history_.get("loss", []))
+    for callback in callbacks:
+        callback.set_model(None)
+    estimator.callbacks_ = [cb for cb in callbacks if not is_internal(cb)]
+
+
 def extend_history(history, new):
     """Append a Keras ``History.history`` to a plain dict of float lists."""
     merged = {key: list(values) for key, values in history.items()}

@@ -343,13 +343,7 @@ class BaseKerasEstimator(BaseEstimator):
         start = self.n_iter_ if continuing else 0
         with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):
             history = model.fit(initial_epoch=start, epochs=start + epochs, **arguments)
-        _training.check_finite_weights(model)
-        self.history_ = _training.extend_history(previous, history.history)
-        self.n_iter_ = len(self.history_.get("loss", [])) or start + epochs
-        self.loss_curve_ = list(self.history_.get("loss", []))
-        for callback in callbacks:
-            callback.set_model(None)  # a fitted estimator keeps no second reference
-        self.callbacks_ = [cb for cb in callbacks if not _training.is_internal(cb)]
+        _training.record_training(self, model, history, previous, start + epochs, callbacks)
 
     # Prediction and scoring
     def _predict_raw(self, X, **kwargs):
