@@ -58,6 +58,12 @@ def _dict_output_model(meta):
     return keras.Model(inputs, outputs)
 
 
+def _two_input_model(meta):
+    left, right = keras.Input((2,), name="left"), keras.Input((2,), name="right")
+    joined = keras.layers.Concatenate()([left, right])
+    return keras.Model([left, right], keras.layers.Dense(3, activation="softmax")(joined))
+
+
 def _sequence_output_model(meta):
     inputs = keras.Input(meta["input_shape_"])
     x = keras.layers.Reshape((4, 1))(inputs)
@@ -258,6 +264,46 @@ FIT_CASES = [
         lambda X, y: classifier(callbacks=[print]).fit(X, y),
         TypeError,
         "keras.callbacks.Callback",
+    ),
+    (
+        "inputs= missing an input of the model",
+        lambda X, y: classifier(model=_two_input_model, inputs={"left": [0, 1]}).fit(X, y),
+        ValueError,
+        "which inputs= does not give",
+    ),
+    (
+        "inputs= selecting the wrong number of columns",
+        lambda X, y: classifier(
+            model=_two_input_model, inputs={"left": [0, 1, 2], "right": [3]}
+        ).fit(X, y),
+        ValueError,
+        "input 'left' takes samples of shape (2,)",
+    ),
+    (
+        "inputs= naming a column X lacks",
+        lambda X, y: classifier(inputs={"x": ["age"]}).fit(X, y),
+        ValueError,
+        "X has no column names",
+    ),
+    (
+        "outputs= naming an output the model lacks",
+        lambda X, y: classifier(model=_dict_output_model, outputs=["a", "c"]).fit(
+            X, np.column_stack([y, y])
+        ),
+        ValueError,
+        "the model has no output of that name",
+    ),
+    (
+        "outputs= with y of another width",
+        lambda X, y: classifier(outputs=["a", "b"]).fit(X, y),
+        ValueError,
+        "one column per output",
+    ),
+    (
+        "a value output for a classifier",
+        lambda X, y: classifier(outputs={"a": "class", "b": "value"}).fit(X, y),
+        ValueError,
+        "BaseWrapper",
     ),
 ]
 

@@ -98,3 +98,36 @@ def test_a_bad_later_batch_raises_its_own_error_and_leaves_the_estimator_unfitte
     with pytest.raises(ValueError, match="rose"):
         clf.fit(Batches(X, y), classes=["setosa", "versicolor", "virginica"])
     assert not hasattr(clf, "model_") and not hasattr(clf, "classes_")
+
+
+# ----------------------------------------------------------------------
+# tf.data.Dataset (TensorFlow must be installed; any backend)
+# ----------------------------------------------------------------------
+def test_a_tf_data_dataset_trains_exactly_as_the_same_batches_in_an_array(iris):
+    tf = pytest.importorskip("tensorflow")
+    X, y = iris
+    target = X[:, 0] * 2.0 + 1.0
+    params = dict(model="mlp", epochs=3, batch_size=16, shuffle=False, random_state=0)
+    dataset = tf.data.Dataset.from_tensor_slices((X, target)).batch(16)
+    from_dataset = KerasRegressor(**params).fit(dataset)
+    from_array = KerasRegressor(**params).fit(X, target)
+    np.testing.assert_allclose(from_dataset.predict(X), from_array.predict(X), atol=1e-4)
+
+
+def test_a_shuffled_tf_data_dataset_of_string_labels_with_unknown_length(shuffled_iris):
+    tf = pytest.importorskip("tensorflow")
+    X, y = shuffled_iris
+    rows = tf.data.Dataset.from_tensor_slices((X, y)).shuffle(150, seed=0)
+    dataset = rows.filter(lambda features, label: True).batch(16)  # length unknown
+    assert int(dataset.cardinality()) < 0
+    clf = KerasClassifier("mlp", epochs=30, learning_rate=0.01, random_state=0).fit(dataset)
+    assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]  # str, as in arrays
+    assert clf.score(X, y) > 0.85
+
+
+def test_an_endless_tf_data_dataset_is_refused(iris):
+    tf = pytest.importorskip("tensorflow")
+    X, y = iris
+    endless = tf.data.Dataset.from_tensor_slices((X, y)).batch(16).repeat()
+    with pytest.raises(ValueError, match="infinite tf.data.Dataset"):
+        KerasClassifier("mlp").fit(endless)

@@ -33,6 +33,7 @@ PAGES = [
     "migration.md",
     "sparse.md",
     "transformer.md",
+    "multi-io.md",
 ]
 SHARED = set(SHARED_PARAMETERS)
 
@@ -90,3 +91,4 @@ def test_the_error_table_lists_every_bad_input_case():
             f"docs/errors.md lacks {case[0]!r}: run scripts/error_table.py"
         )
     assert "no longer raises" not in text
+

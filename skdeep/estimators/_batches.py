@@ -1,5 +1,8 @@
 """Fitting from a ``keras.utils.PyDataset``: data that does not fit in memory.
 
+A ``tf.data.Dataset`` of batches is read through the same path
+(:mod:`~skdeep.estimators._tf_data`).
+
 The dataset yields ``(X, y)`` or ``(X, y, sample_weight)`` batches. What a
 fit learns from the data comes from its first batch (the per-sample shape,
 the target's kind and width) and, for a classifier, from the ``classes``
@@ -17,21 +20,21 @@ from sklearn.base import is_classifier
 
 from skdeep import _config
 from skdeep.estimators import _model_source as source
-from skdeep.estimators import _training
+from skdeep.estimators import _tf_data, _training
 from skdeep.estimators import _validation as check
 from skdeep.estimators._params import fit_options
 from skdeep.estimators._seeding import seed_from_random_state, seeded
 
 
 def is_batches(X):
-    """Whether ``X`` is a dataset of batches rather than an array.
+    """Whether ``X`` is a dataset of batches (a ``PyDataset`` or ``tf.data.Dataset``).
 
     Examples
     --------
     >>> is_batches(np.zeros((2, 3)))
     False
     """
-    return isinstance(X, keras.utils.PyDataset)
+    return isinstance(X, keras.utils.PyDataset) or _tf_data.is_dataset(X)
 
 
 def first_pass_classes(dataset):
@@ -47,7 +50,7 @@ def fit_estimator(estimator, dataset, y, sample_weight, call_options, epochs):
     ----------
     estimator : BaseKerasEstimator
         The estimator being fitted.
-    dataset : keras.utils.PyDataset
+    dataset : keras.utils.PyDataset or tf.data.Dataset
         The batches.
     y, sample_weight : None
         They come in the batches; anything else is an error.
@@ -62,11 +65,20 @@ def fit_estimator(estimator, dataset, y, sample_weight, call_options, epochs):
     estimator
         The fitted estimator.
     """
+    chosen = [name for name in ("inputs", "outputs") if getattr(estimator, name, None) is not None]
+    if chosen:
+        raise ValueError(
+            f"fit got a PyDataset, but {' and '.join(f'{n}=' for n in chosen)} select columns "
+            "of a table; a PyDataset's batches must already be in the model's structure (a "
+            "dict of arrays per named input or output). Set them to None for this fit."
+        )
     if y is not None or sample_weight is not None:
         raise ValueError(
             "fit got a PyDataset and a separate y or sample_weight: the dataset's batches "
             "carry them, as (X, y) or (X, y, sample_weight). Call fit(dataset)."
         )
+    if _tf_data.is_dataset(dataset):  # read in its own order, once per epoch
+        dataset = _tf_data.DatasetBatches(dataset)
     call_options = dict(call_options)
     classes = call_options.pop("classes", None)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
@@ -119,6 +131,8 @@ def fit(estimator, dataset, classes, options, epochs, seed):
     # Keras reorders a PyDataset's batches each epoch with shuffle=True; rows
     # within a batch stay together (shuffle them in the dataset if needed).
     rest["shuffle"] = options.get("shuffle", True) is not False
+    if isinstance(dataset, _tf_data.DatasetBatches):
+        rest["shuffle"] = False  # tf.data shuffles itself (Dataset.shuffle)
     encoded = EncodedBatches(dataset, estimator)
     encoded[0]  # the first batch's weights and encoding are checked before training
     with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):

@@ -2,7 +2,7 @@
 
 import inspect
 
-from skdeep.estimators import _compiling, _feeding, _params, _training
+from skdeep.estimators import _compiling, _feeding, _inputs, _output_steps, _params, _training
 from skdeep.estimators import _model_source as source
 from skdeep.estimators import _validation as check
 from skdeep.models._losses import loss_name
@@ -38,8 +38,12 @@ def build(estimator, data, options, copy_instance=True):
     if "compile_kwargs" in arguments:
         arguments["compile_kwargs"] = compile_kwargs.value()
     model = source.checked_model(model_source.build(**arguments), model_source)
+    if getattr(estimator, "inputs", None) is not None:
+        _inputs.check_model(model, estimator.input_columns_)
+    targets = _output_steps.steps(estimator)
     shapes, structured = source.output_shapes(model, data["X"])
-    estimator._output_wrap = source.single_output(shapes, structured)
+    several = getattr(estimator, "outputs", None) is not None  # targets come structured
+    estimator._output_wrap = None if several else source.single_output(shapes, structured)
     if estimator._output_wrap is not None:
         shapes = [next(iter(shapes.values()))] if isinstance(shapes, dict) else shapes
     plan = _feeding.plan(
@@ -52,7 +56,7 @@ def build(estimator, data, options, copy_instance=True):
     )
     if not getattr(model, "compiled", False):
         chosen = params.get("loss") is not None
-        loss, logits = (None, False) if chosen else estimator._default_loss(model, shapes)
+        loss, logits = (None, False) if chosen else targets._default_loss(model, shapes)
         kwargs = compile_kwargs.value(loss, logits)
         if plan.steps_per_execution is not None:
             kwargs["steps_per_execution"] = plan.steps_per_execution
@@ -63,7 +67,7 @@ def build(estimator, data, options, copy_instance=True):
             model.steps_per_execution = plan.steps_per_execution
         for name, value in _compiling.execution_options(params).items():
             setattr(model, name, value)  # public Model attributes, read when training starts
-    estimator._configure_outputs(model, shapes)
+    targets._configure_outputs(model, shapes)
     return model
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from skdeep.estimators import _inputs, _output_steps, _outputs
 from skdeep.estimators import _validation as check
 from skdeep.estimators._holdout import split
 
@@ -21,16 +22,21 @@ def prepare(estimator, X, y, sample_weight, options, reset, classes):
         depends on the compiled loss), ``weights`` and ``val`` (encoded
         validation data or None).
     """
+    if getattr(estimator, "outputs", None) is not None:
+        y = _outputs.select(estimator, y)
+    if reset and getattr(estimator, "inputs", None) is not None:
+        estimator.input_columns_ = _inputs.resolve(estimator.inputs, X)
     X, y, dtype = check.check_X_y(estimator, X, y, reset, estimator._y_numeric)
     if reset:
         estimator.input_shape_, estimator.X_shape_ = X.shape[1:], X.shape
         estimator.X_dtype_ = dtype
     weights = check.check_sample_weight(sample_weight, X.shape[0])
+    targets = _output_steps.steps(estimator)
     if reset:
-        estimator._learn_targets(y, classes)
+        targets._learn_targets(y, classes)
     else:
-        estimator._check_targets(y)
-    weights = estimator._fit_weights(y, weights, options.pop("class_weight", None))
+        targets._check_targets(y)
+    weights = targets._fit_weights(y, weights, options.pop("class_weight", None))
     validation = options.pop("validation_data", None)
     if estimator.validation_fraction is not None and validation is None:
         X, y, weights, validation = split(estimator, X, y, weights)
@@ -45,7 +51,19 @@ def prepare(estimator, X, y, sample_weight, options, reset, classes):
 
 
 def encode_features(estimator, X, reset):
-    """``X`` as the model takes it: through the feature encoder, fitted when ``reset``."""
+    """``X`` as the model takes it: through the feature encoder, fitted when ``reset``.
+
+    With ``inputs=``, one block of columns per named input of the model
+    instead (token ids checked at predict time where an Embedding reads them).
+    """
+    if getattr(estimator, "inputs", None) is not None:
+        if reset and estimator.feature_encoder is not None:
+            raise ValueError(
+                f"{type(estimator).__name__} has both inputs= and a feature_encoder; both "
+                "split X into the model's inputs. Use one of them."
+            )
+        vocabularies = None if reset else getattr(estimator, "_input_vocabularies", None)
+        return _inputs.split(X, estimator.input_columns_, vocabularies)
     if reset:
         encoder = estimator.feature_encoder
         estimator.feature_encoder_ = None if encoder is None else encoder.fit(X)
@@ -62,12 +80,16 @@ def validation_data(estimator, data):
             "(X_val, y_val, sample_weight_val) of arrays."
         )
     X = check.check_X(estimator, data[0], reset=False)
-    y = np.asarray(data[1])
+    y = data[1]
+    if getattr(estimator, "outputs", None) is not None:
+        y = _outputs.select(estimator, y)
+    y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
     if len(y) != X.shape[0]:
         raise ValueError(
             f"validation_data has {X.shape[0]} rows in X but {len(y)} in y; they must match."
         )
-    encoded = (encode_features(estimator, X, False), estimator._encode_targets(y))
+    targets = _output_steps.steps(estimator)
+    encoded = (encode_features(estimator, X, False), targets._encode_targets(y))
     if len(data) == 3:
         encoded += (check.check_sample_weight(data[2], X.shape[0], "validation sample_weight"),)
     return encoded

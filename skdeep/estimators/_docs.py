@@ -96,7 +96,21 @@ distribution : {"data_parallel"}, distribution or None, default=None
     every logical CPU device without one); a
     ``keras.distribution.Distribution`` (JAX) or ``tf.distribute.Strategy``
     (TensorFlow) is used as given. The batch size must be a multiple of
-    the devices."""
+    the devices.
+inputs : dict or None, default=None
+    For a model with several named inputs: maps each input's name (the
+    ``name=`` of its ``keras.Input``) to columns of ``X``, as names, positions,
+    a slice, a boolean mask or a callable such as
+    ``sklearn.compose.make_column_selector``. ``X`` stays one table, so
+    cross-validation slices it by rows; the builder finds each input's shape
+    in ``meta["input_shapes_"]``.
+outputs : list, dict or None, default=None
+    For a model with several named outputs: their names, each trained on the
+    column of ``y`` of that name (a DataFrame) or position (an array). A
+    dict maps each name to ``"class"`` or ``"value"``; a classifier's
+    outputs are classes and a regressor's values, ``BaseWrapper`` mixes
+    them. ``loss``, ``metrics`` and a classifier's ``class_weight`` may be
+    dicts keyed by output name."""
 
 KEYWORD_ARGUMENTS = """\
 **kwargs
@@ -125,6 +139,9 @@ feature_names_in_ : ndarray of str
     Column names, when ``X`` was a DataFrame with string column names.
 input_shape_ : tuple
     Shape of one sample of ``X``, e.g. ``(28, 28, 1)``.
+input_columns_ : dict
+    With ``inputs``: the positions of the columns of ``X`` each named
+    input takes.
 callbacks_ : list
     The callback instances used in the last fit (not pickled)."""
 

@@ -191,7 +191,7 @@ def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumab
     """
     steps = steps_per_epoch(n_rows(X), batch_size, options)
     columns = (X, y) if sample_weight is None else (X, y, sample_weight)
-    if sparse.issparse(X):
+    if is_sparse(X):
         return _sparse_arguments(columns, options, batch_size, seed)
     rest = {k: v for k, v in options.items() if k not in ("shuffle", "validation_split")}
     if seed is None:
@@ -217,8 +217,17 @@ def n_rows(X):
 
 
 def dense(array):
-    """``array``, densified if it is a sparse matrix."""
+    """``array``, densified if it is a sparse matrix (or every sparse block of a dict or list)."""
+    if isinstance(array, (dict, list, tuple)):
+        return keras.tree.map_structure(dense, array)
     return array.toarray() if sparse.issparse(array) else array
+
+
+def is_sparse(X):
+    """Whether ``X`` is a sparse matrix, or a dict or list (several inputs) holding one."""
+    if isinstance(X, (dict, list, tuple)):
+        return any(sparse.issparse(block) for block in keras.tree.flatten(X))
+    return sparse.issparse(X)
 
 
 def _sparse_arguments(columns, options, batch_size, seed):
@@ -231,7 +240,7 @@ def _sparse_arguments(columns, options, batch_size, seed):
         seed = int(np.random.default_rng().integers(2**31 - 1))
     rest = {k: v for k, v in options.items() if k != "shuffle"}
     validation = rest.pop("validation_data", None)
-    if validation is not None and sparse.issparse(validation[0]):
+    if validation is not None and is_sparse(validation[0]):
         validation = EpochOrderedBatches(tuple(validation), batch_size, seed, shuffle=False)
     batches = EpochOrderedBatches(columns, batch_size, seed, options.get("shuffle", True))
     callbacks = [*rest.pop("callbacks", []), batches.epoch_setter()]
@@ -314,10 +323,7 @@ class EpochOrderedBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self.order()[index * self.batch_size : (index + 1) * self.batch_size]
-        return tuple(
-            dense(array[rows]) if sparse.issparse(array) else _take(array, rows)
-            for array in self.arrays
-        )
+        return tuple(dense(_take(array, rows)) for array in self.arrays)
 
     def order(self):
         """Row order of the current epoch."""
@@ -344,4 +350,6 @@ class EpochOrderedBatches(keras.utils.PyDataset):
 
 
 def _take(structure, rows):
+    if sparse.issparse(structure):
+        return structure[rows]
     return keras.tree.map_structure(lambda a: a[rows], structure)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import keras
 
+from skdeep.estimators import _output_steps
 from skdeep.estimators._persistence import PickledModel
 from skdeep.models.registry import find_builder, get_builder
 
@@ -191,7 +192,10 @@ def meta(estimator, X, steps):
         X_min_=float(X.min()) if getattr(X, "ndim", 0) == 2 and X.size else None,
         X_max_=float(X.max()) if getattr(X, "ndim", 0) == 2 and X.size else None,
     )
-    found.update(estimator._target_meta())
+    columns = getattr(estimator, "input_columns_", None)
+    if getattr(estimator, "inputs", None) is not None and columns is not None:
+        found["input_shapes_"] = {name: (len(c),) for name, c in columns.items()}
+    found.update(_output_steps.steps(estimator)._target_meta())
     return found
 
 

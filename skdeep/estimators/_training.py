@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from skdeep import _objects
-from skdeep.estimators._feeding import EpochOrderedBatches, dense
+from skdeep.estimators._feeding import EpochOrderedBatches, dense, is_sparse, n_rows
 
 #: Rows per ``predict_on_batch`` call when no batch size is given.
 DEFAULT_PREDICT_BATCH_SIZE = 1024
@@ -225,6 +225,8 @@ def predict(model, X, batch_size, callbacks=()):
             _as_numpy(model.predict_on_batch(dense(_rows(X, start, start + batch_size))))
             for start in range(0, _length(X), batch_size)
         ]
+    if isinstance(parts[0], dict):  # several named outputs
+        return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     if isinstance(parts[0], list):
         return [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
     return np.concatenate(parts)
@@ -232,18 +234,14 @@ def predict(model, X, batch_size, callbacks=()):
 
 def _keras_predict(model, X, batch_size, callbacks):
     """``model.predict``, fed batch by batch (densified) when ``X`` is sparse."""
-    if hasattr(X, "toarray"):
+    if is_sparse(X):
         X = EpochOrderedBatches((X,), batch_size, seed=0, shuffle=False)
         return _as_numpy(model.predict(X, verbose=0, callbacks=callbacks))
     return _as_numpy(model.predict(X, batch_size=batch_size, verbose=0, callbacks=callbacks))
 
 
 def _length(X):
-    if isinstance(X, dict):
-        return len(next(iter(X.values())))
-    if isinstance(X, (list, tuple)):
-        return len(X[0])
-    return X.shape[0]
+    return n_rows(X)
 
 
 def _rows(X, start, stop):

@@ -17,6 +17,7 @@ from numbers import Integral, Real
 import keras
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
 
 from skdeep.estimators import (
     _batches,
@@ -25,6 +26,9 @@ from skdeep.estimators import (
     _data,
     _distribution,
     _feeding,
+    _inputs,
+    _output_steps,
+    _outputs,
     _params,
     _persistence,
     _prediction,
@@ -64,6 +68,8 @@ class BaseKerasEstimator(BaseEstimator):
         "checkpoint_path": [str, os.PathLike, None],
         "backup_dir": [str, os.PathLike, None],
         "distribution": "no_validation",
+        "inputs": [dict, None],
+        "outputs": [list, tuple, dict, None],
     }
 
     def __init__(
@@ -90,6 +96,8 @@ class BaseKerasEstimator(BaseEstimator):
         checkpoint_path=None,
         backup_dir=None,
         distribution=None,
+        inputs=None,
+        outputs=None,
         **kwargs,
     ):
         self.model = model
@@ -113,6 +121,8 @@ class BaseKerasEstimator(BaseEstimator):
         self.checkpoint_path = checkpoint_path
         self.backup_dir = backup_dir
         self.distribution = distribution
+        self.inputs = inputs
+        self.outputs = outputs
         vars(self).update(kwargs)
 
     # Parameters: declared ones, builder arguments and routed ones.
@@ -199,12 +209,12 @@ class BaseKerasEstimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array-like, DataFrame or keras.utils.PyDataset
+        X : array-like, DataFrame, keras.utils.PyDataset or tf.data.Dataset
             Training data: 2-D tables, N-d arrays such as images
             ``(n, height, width, channels)`` and sequences, or a
-            ``PyDataset`` of ``(X, y[, sample_weight])`` batches for data
-            that does not fit in memory (give ``classes=`` to a classifier
-            to skip a first pass over the labels).
+            ``PyDataset`` or ``tf.data.Dataset`` of ``(X, y[, sample_weight])``
+            batches for data that does not fit in memory (give ``classes=``
+            to a classifier to skip a first pass over the labels).
         y : array-like or None
             Targets (None with a ``PyDataset``).
         sample_weight : array-like of shape (n_samples,), default=None
@@ -313,13 +323,18 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _build(self, data, options, copy_instance=True):
         self.model_ = _building.build(self, data, options, copy_instance)
-        self._token_vocabulary = check.token_vocabulary(self.model_)
+        if self.inputs is None:
+            self._token_vocabulary = check.token_vocabulary(self.model_)
+        else:  # one check per input that an Embedding reads
+            self._token_vocabulary = None
+            self._input_vocabularies = _inputs.vocabularies(self.model_)
 
     def _train(self, data, options, epochs, seed, continuing, distribution=None):
         model = self.model_
         wrap = getattr(self, "_output_wrap", None)
         if data["val"] is not None:
             X_val, y_val, *weights = data["val"]
+            weights = [_outputs.arrange_weights(self, w) for w in weights]
             options["validation_data"] = (X_val, source.wrap_targets(y_val, wrap), *weights)
         if continuing:
             previous = self.history_
@@ -331,10 +346,11 @@ class BaseKerasEstimator(BaseEstimator):
         if options.get("validation_batch_size") is not None:
             size = options["validation_batch_size"]
             options["validation_batch_size"] = check.batch_size(size, "validation_batch_size", rows)
-        y = source.wrap_targets(self._encode_targets(data["y"]), wrap)
+        y = source.wrap_targets(_output_steps.steps(self)._encode_targets(data["y"]), wrap)
+        weights = _outputs.arrange_weights(self, data["weights"])
         options = {**options, "callbacks": callbacks}
         X, y, weights = _distribution.even_batches(
-            distribution, data["X"], y, data["weights"], batch_size, options
+            distribution, data["X"], y, weights, batch_size, options
         )
         resumable = self.backup_dir is not None
         arguments = _feeding.fit_arguments(
@@ -367,6 +383,9 @@ class BaseKerasEstimator(BaseEstimator):
         float
             The score (accuracy for classifiers, R² for regressors).
         """
+        if self.outputs is not None:
+            check_is_fitted(self, "model_")
+            return _outputs.score(self, X, y, sample_weight)
         options = _params.routed(vars(self), "score")
         if sample_weight is not None:
             options["sample_weight"] = sample_weight

@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep.estimators import _targets
+from skdeep.estimators import _outputs, _targets
 from skdeep.estimators import _validation as check
 from skdeep.estimators._docs import shared_docs
 from skdeep.estimators._probabilities import probabilities
@@ -73,6 +73,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     """
 
     _y_numeric = False
+    _output_kind = "class"  # what each of several outputs is (outputs=)
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -102,6 +103,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         checkpoint_path=None,
         backup_dir=None,
         distribution=None,
+        inputs=None,
+        outputs=None,
         class_weight=None,
         **kwargs,
     ):
@@ -127,6 +130,8 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             checkpoint_path=checkpoint_path,
             backup_dir=backup_dir,
             distribution=distribution,
+            inputs=inputs,
+            outputs=outputs,
             **kwargs,
         )
         self.class_weight = class_weight
@@ -233,17 +238,20 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         ----------
         X : array-like of shape (n_samples, ...)
             Samples.
-        y : array-like of shape (n_samples,)
-            True labels.
+        y : array-like of shape (n_samples,) or DataFrame
+            True labels (with ``outputs``, a column per output).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
 
         Returns
         -------
         float
-            The score.
+            The score; with ``outputs``, the fraction of samples whose
+            labels are all right, as ``sklearn.multioutput.MultiOutputClassifier``.
         """
         check_is_fitted(self, "target_encoder_")
+        if self.outputs is not None:  # several outputs: all labels right (subset accuracy)
+            return _outputs.score(self, X, y, sample_weight)
         if self._own_encoder() and self.target_type_ != "multilabel-indicator":
             self.target_encoder_.encode_labels(y)
         return super().score(X, y, sample_weight=sample_weight)

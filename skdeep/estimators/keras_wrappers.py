@@ -44,6 +44,8 @@ class _KerasWrapperMixin:
     checkpoint_path = None
     backup_dir = None
     distribution = None
+    inputs = None
+    outputs = None
     class_weight = None
 
     def _custom_source(self):

@@ -5,7 +5,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep.estimators import _targets
+from skdeep.estimators import _outputs, _targets
 from skdeep.estimators._docs import shared_docs
 from skdeep.estimators.base import BaseKerasEstimator
 
@@ -49,6 +49,7 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
     """
 
     _y_numeric = True
+    _output_kind = "value"  # what each of several outputs is (outputs=)
 
     @property
     def target_encoder(self):
@@ -100,6 +101,28 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
                 "expects one. Concatenate them, or override target_encoder."
             )
         return outputs.reshape(len(outputs)) if self._target_ndim == 1 else outputs
+
+    def score(self, X, y, sample_weight=None):
+        """Return R² of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), or DataFrame
+            True values (with ``outputs``, a column per output).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        float
+            R², averaged over the columns of ``y`` with equal weights.
+        """
+        if self.outputs is not None:
+            check_is_fitted(self, "model_")
+            return _outputs.score(self, X, y, sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _learn_targets(self, y, classes):
         self.y_shape_, self.y_dtype_ = np.shape(y), np.asarray(y).dtype

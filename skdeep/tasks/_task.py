@@ -54,7 +54,7 @@ class Task:
     ----------
     name : str
         Name used on the command line.
-    family : {"tabular", "images", "text"}
+    family : {"tabular", "images", "text", "series"}
         The tutorial family.
     description : str
         One line for ``skdeep list``.

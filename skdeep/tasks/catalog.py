@@ -1,13 +1,14 @@
 """Every task recipe, collected in one place from the family modules.
 
 The family modules (:mod:`~skdeep.tasks.tabular`, :mod:`~skdeep.tasks.images`,
-:mod:`~skdeep.tasks.text`) each hold a tuple ``RECIPES`` of keyword-built
-:class:`~skdeep.tasks.Task` records; importing them registers nothing.
+:mod:`~skdeep.tasks.text`, :mod:`~skdeep.tasks.series`) each hold a tuple
+``RECIPES`` of keyword-built :class:`~skdeep.tasks.Task` records; importing
+them registers nothing.
 """
 
-from skdeep.tasks import images, tabular, text
+from skdeep.tasks import images, series, tabular, text
 
-_FAMILIES = (tabular, images, text)
+_FAMILIES = (tabular, images, text, series)
 
 
 def _collect():
@@ -32,8 +33,8 @@ def all_tasks():
     list of Task
         The recipes.
     """
-    order = {"tabular": 0, "images": 1, "text": 2}
-    return sorted(TASKS.values(), key=lambda t: (order.get(t.family, 3), t.name))
+    order = {"tabular": 0, "images": 1, "text": 2, "series": 3}
+    return sorted(TASKS.values(), key=lambda t: (order.get(t.family, 4), t.name))
 
 
 def get_task(name):
