@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from skdeep._doc_links import DocumentationLinks
 from skdeep.estimators import (
     _batches,
     _building,
@@ -43,7 +44,7 @@ from skdeep.estimators._threads import limit_framework_threads
 _NOT_PICKLED = ("callbacks_",)
 
 
-class BaseKerasEstimator(BaseEstimator):
+class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
     """Base class of the Keras estimators; use a subclass."""
 
     _parameter_constraints = {

@@ -5,11 +5,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from skdeep._doc_links import DocumentationLinks
 from skdeep.estimators import _training
 from skdeep.estimators import _validation as check
 
 
-class KerasTransformer(TransformerMixin, MetaEstimatorMixin, BaseEstimator):
+class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin, BaseEstimator):
     """Train a network, then output one of its layers' activations as features.
 
     A supervised network learns a representation (an embedding, the last

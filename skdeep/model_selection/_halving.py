@@ -18,6 +18,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
+from skdeep._doc_links import DocumentationLinks
 from skdeep.model_selection._rounds import (
     continue_training,
     get_param,
@@ -28,7 +29,7 @@ from skdeep.model_selection._rounds import (
 )
 
 
-class _BaseHalvingEpochs(MetaEstimatorMixin, BaseEstimator):
+class _BaseHalvingEpochs(DocumentationLinks, MetaEstimatorMixin, BaseEstimator):
     """Shared machinery of the two searches; use a subclass."""
 
     def __init__(

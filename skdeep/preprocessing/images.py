@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from skdeep._doc_links import DocumentationLinks
+
 
 def _as_pixels(X, name):
     """Numeric, finite pixels with one image per row (any number of dimensions after)."""
@@ -19,7 +21,7 @@ def _as_pixels(X, name):
     return check_array(X, allow_nd=True, dtype="numeric", input_name="X")
 
 
-class ImageReshaper(TransformerMixin, BaseEstimator):
+class ImageReshaper(DocumentationLinks, TransformerMixin, BaseEstimator):
     """Reshape each sample: flat pixel rows to images, or images to flat rows.
 
     ``ImageReshaper((28, 28, 1))`` turns MNIST's 784-value rows into
@@ -153,7 +155,7 @@ class ImageReshaper(TransformerMixin, BaseEstimator):
         return tags
 
 
-class PixelScaler(TransformerMixin, BaseEstimator):
+class PixelScaler(DocumentationLinks, TransformerMixin, BaseEstimator):
     """Scale pixel values from ``[0, max_value]`` to ``[0, 1]`` as float32.
 
     Unlike ``MinMaxScaler``, which scales each pixel position on its own

@@ -5,11 +5,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
+from skdeep._doc_links import DocumentationLinks
+
 #: The forms a Keras model may need its targets in.
 FORMS = ("codes", "column", "one_hot", "indicator")
 
 
-class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
+class ClassifierTargetEncoder(DocumentationLinks, TransformerMixin, BaseEstimator):
     """Encode class labels for a Keras model and decode its outputs.
 
     Labels of any type (strings, integers, booleans, pandas categoricals)

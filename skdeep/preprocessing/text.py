@@ -11,12 +11,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from skdeep._doc_links import DocumentationLinks
 from skdeep.preprocessing import _sequences as seq
 
 _WORDS = r"(?u)\b\w[\w']*\b"
 
 
-class _TokenEncoder(TransformerMixin, BaseEstimator):
+class _TokenEncoder(DocumentationLinks, TransformerMixin, BaseEstimator):
     """Shared fit: a vocabulary from strings, or the id range of token-id sequences."""
 
     def _fit_vocabulary(self, X):
