@@ -13,7 +13,6 @@ to take exactly those inputs with those widths (:func:`check_model`).
 
 from numbers import Integral
 
-import keras
 import numpy as np
 from scipy import sparse
 
@@ -160,19 +159,3 @@ def check_model(model, columns):
                 f"keras.Input(meta['input_shapes_'][{name!r}], name={name!r}), here "
                 f"keras.Input(({width},), name={name!r})."
             )
-
-
-def vocabularies(model):
-    """The vocabulary size of every named input that an Embedding reads directly."""
-    by_id = {id(tensor): tensor.name for tensor in model.inputs}
-    found = {}
-    for layer in model.layers:
-        if not isinstance(layer, keras.layers.Embedding):
-            continue
-        try:
-            source = layer.input
-        except (AttributeError, ValueError):
-            continue
-        if id(source) in by_id:
-            found[by_id[id(source)]] = int(layer.input_dim)
-    return found

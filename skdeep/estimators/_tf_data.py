@@ -48,8 +48,7 @@ class DatasetBatches(keras.utils.PyDataset):
 
     def __init__(self, dataset):
         super().__init__()
-        import tensorflow as tf
-
+        tf = sys.modules["tensorflow"]  # imported by whoever made the dataset
         count = int(dataset.cardinality())
         if count == int(tf.data.INFINITE_CARDINALITY):
             raise ValueError(

@@ -176,9 +176,16 @@ def check_token_ids(X, vocabulary_size):
         )
 
 
-def token_vocabulary(model):
-    """The ``input_dim`` of an Embedding that reads the model's input directly, or None."""
-    inputs = {id(tensor) for tensor in getattr(model, "inputs", None) or []}
+def embedding_vocabularies(model):
+    """The ``input_dim`` of every Embedding that reads an input of the model directly.
+
+    Returns
+    -------
+    dict
+        Input name -> vocabulary size (the first such Embedding per input).
+    """
+    inputs = {id(tensor): tensor.name for tensor in getattr(model, "inputs", None) or []}
+    found = {}
     for layer in getattr(model, "layers", []):
         if not isinstance(layer, keras.layers.Embedding):
             continue
@@ -187,5 +194,11 @@ def token_vocabulary(model):
         except (AttributeError, ValueError):
             continue
         if id(source) in inputs:
-            return int(layer.input_dim)
-    return None
+            found.setdefault(inputs[id(source)], int(layer.input_dim))
+    return found
+
+
+def token_vocabulary(model):
+    """The ``input_dim`` of an Embedding that reads the model's input directly, or None."""
+    found = embedding_vocabularies(model)
+    return next(iter(found.values())) if found else None

@@ -27,7 +27,6 @@ from skdeep.estimators import (
     _data,
     _distribution,
     _feeding,
-    _inputs,
     _output_steps,
     _outputs,
     _params,
@@ -328,7 +327,7 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
             self._token_vocabulary = check.token_vocabulary(self.model_)
         else:  # one check per input that an Embedding reads
             self._token_vocabulary = None
-            self._input_vocabularies = _inputs.vocabularies(self.model_)
+            self._input_vocabularies = check.embedding_vocabularies(self.model_)
 
     def _train(self, data, options, epochs, seed, continuing, distribution=None):
         model = self.model_
