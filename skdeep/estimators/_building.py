@@ -71,6 +71,19 @@ def build(estimator, data, options, copy_instance=True):
     return model
 
 
+def record_vocabularies(estimator, model):
+    """Remember the vocabulary of Embeddings that read the model's inputs, for ``predict``.
+
+    ``predict`` checks token ids against them: the whole ``X`` for one input,
+    each input's block with ``inputs=``.
+    """
+    if getattr(estimator, "inputs", None) is None:
+        estimator._token_vocabulary = check.token_vocabulary(model)
+    else:
+        estimator._token_vocabulary = None
+        estimator._input_vocabularies = check.embedding_vocabularies(model)
+
+
 def _check_loss_agrees(estimator, given, compiled):
     """A ``loss`` set on the estimator must be the one a builder compiled its model with.
 

@@ -11,7 +11,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from skdeep.estimators import _validation as check
 from skdeep.estimators._outputs import OutputTargets, _columns, kinds
-from skdeep.models._losses import loss_name
+from skdeep.models._losses import from_logits, loss_name
 
 
 class OutputSteps:
@@ -122,8 +122,7 @@ class OutputSteps:
             else:
                 sparse = chosen.startswith("sparse") or not chosen
                 encoder.forms_[name] = "codes" if sparse else "one_hot"
-            config = getattr(loss, "get_config", None)
-            encoder.logits_[name] = bool(config().get("from_logits")) if callable(config) else False
+            encoder.logits_[name] = from_logits(loss)
         encoder.structure_ = "dict" if isinstance(shapes, dict) else "list"
         encoder.order_ = list(named)
 

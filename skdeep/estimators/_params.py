@@ -52,6 +52,19 @@ FIT_KEYWORDS = (
 )
 
 
+#: scikeras' names for what ``fit``, ``predict`` and ``compile`` accept (its
+#: ``_fit_kwargs`` and the like), kept for code that reads them.
+SCIKERAS_FIT_KWARGS = frozenset(
+    {"batch_size", "epochs", "verbose", "validation_split", "shuffle", "class_weight"}
+    | {"sample_weight", "initial_epoch", "validation_steps", "validation_batch_size"}
+    | {"validation_freq"}
+)
+SCIKERAS_PREDICT_KWARGS = frozenset({"batch_size", "verbose", "steps"})
+SCIKERAS_COMPILE_KWARGS = frozenset(
+    {"optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly"}
+)
+
+
 def routed(params, prefix):
     """The parameters starting with ``prefix__``, with the prefix removed.
 

@@ -167,15 +167,9 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
 
     # Public API
     #: scikeras' names for what each destination accepts, kept for code that reads them.
-    _fit_kwargs = frozenset(
-        {"batch_size", "epochs", "verbose", "validation_split", "shuffle", "class_weight"}
-        | {"sample_weight", "initial_epoch", "validation_steps", "validation_batch_size"}
-        | {"validation_freq"}
-    )
-    _predict_kwargs = frozenset({"batch_size", "verbose", "steps"})
-    _compile_kwargs = frozenset(
-        {"optimizer", "loss", "metrics", "loss_weights", "weighted_metrics", "run_eagerly"}
-    )
+    _fit_kwargs = _params.SCIKERAS_FIT_KWARGS
+    _predict_kwargs = _params.SCIKERAS_PREDICT_KWARGS
+    _compile_kwargs = _params.SCIKERAS_COMPILE_KWARGS
     _routing_prefixes = frozenset(_params.ROUTING_PREFIXES)
 
     @property
@@ -323,11 +317,7 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
 
     def _build(self, data, options, copy_instance=True):
         self.model_ = _building.build(self, data, options, copy_instance)
-        if self.inputs is None:
-            self._token_vocabulary = check.token_vocabulary(self.model_)
-        else:  # one check per input that an Embedding reads
-            self._token_vocabulary = None
-            self._input_vocabularies = check.embedding_vocabularies(self.model_)
+        _building.record_vocabularies(self, self.model_)
 
     def _train(self, data, options, epochs, seed, continuing, distribution=None):
         model = self.model_

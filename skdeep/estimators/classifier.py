@@ -5,6 +5,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep.estimators import _outputs, _targets
@@ -12,7 +13,7 @@ from skdeep.estimators import _validation as check
 from skdeep.estimators._docs import shared_docs
 from skdeep.estimators._probabilities import probabilities
 from skdeep.estimators.base import BaseKerasEstimator
-from skdeep.models._losses import default_loss, loss_name, output_activation
+from skdeep.models._losses import default_loss, from_logits, loss_name, output_activation
 from skdeep.preprocessing.targets import ClassifierTargetEncoder
 
 
@@ -268,7 +269,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         encoder = self.target_encoder
         if not isinstance(encoder, ClassifierTargetEncoder):
             _targets.fit_custom(self, encoder, y)
-            self.target_type_ = getattr(encoder, "target_type_", _type_of_target(y))
+            self.target_type_ = getattr(encoder, "target_type_", type_of_target(y))
             return
         self.target_encoder_ = encoder.fit(y, classes=classes)
         self.classes_ = self.target_encoder_.classes_
@@ -331,7 +332,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             )
         units = shape[-1]
         loss = loss_name(model.loss)
-        self._outputs_logits = _from_logits(model.loss)
+        self._outputs_logits = from_logits(model.loss)
         if self._multilabel():
             one_hot = self.target_encoder_.one_hot_input_ and "categorical" in loss
             sparse = loss.startswith("sparse")
@@ -395,14 +396,3 @@ def _single(shapes):
             "target_encoder to encode several."
         )
     return shapes[0]
-
-
-def _from_logits(loss):
-    config = getattr(loss, "get_config", None)
-    return bool(config().get("from_logits", False)) if callable(config) else False
-
-
-def _type_of_target(y):
-    from sklearn.utils.multiclass import type_of_target
-
-    return type_of_target(y)

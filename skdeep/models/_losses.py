@@ -51,6 +51,18 @@ def loss_name(loss):
     return getattr(loss, "__name__", "").lower()
 
 
+def from_logits(loss):
+    """Whether a loss object was configured to take logits (``from_logits=True``).
+
+    Examples
+    --------
+    >>> from_logits(keras.losses.BinaryCrossentropy(from_logits=True)), from_logits("mse")
+    (True, False)
+    """
+    config = getattr(loss, "get_config", None)
+    return bool(config().get("from_logits", False)) if callable(config) else False
+
+
 def make_loss(loss, options):
     """A Keras loss from a name, class, instance, function, or a list / dict of them.
 
