@@ -166,13 +166,6 @@ def dask_backend(client=None, *, pin_gpus=True):
     and, when its host has GPUs and ``pin_gpus`` is true, sees only one of
     them (round-robin over the workers of the host).
 
-    A worker that dies during a fit (killed for memory, a crashed node) is
-    restarted by Dask, which runs the fit again; when the fit has killed
-    ``distributed.scheduler.allowed-failures`` workers, its search scores it
-    ``error_score`` with a ``FitFailedWarning``, as a fit that raised
-    (:class:`skdeep._dask_failures.WorkerDiedError`), and goes on; with
-    ``error_score="raise"`` the search raises that error.
-
     Parameters
     ----------
     client : distributed.Client, optional
@@ -218,11 +211,5 @@ def dask_backend(client=None, *, pin_gpus=True):
     client.register_plugin(WorkerSettings(positions), name="skdeep-worker-settings")
     import joblib
 
-    from skdeep import _dask_failures
-
-    reporting = _dask_failures.backend_class()
-    if reporting is not None:
-        joblib.register_parallel_backend(_dask_failures.BACKEND, reporting)
-    backend = _dask_failures.BACKEND if reporting else "dask"
-    with joblib.parallel_config(backend=backend, client=client):
+    with joblib.parallel_config(backend="dask"):
         yield client
