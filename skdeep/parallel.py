@@ -16,7 +16,17 @@ import shutil
 import subprocess
 from urllib.parse import urlsplit
 
-__all__ = ["dask_backend", "host_positions", "local_devices", "pin_device", "worker_settings"]
+from skdeep._dask_backend import NoWorkersError, WorkerDiedError
+
+__all__ = [
+    "NoWorkersError",
+    "WorkerDiedError",
+    "dask_backend",
+    "host_positions",
+    "local_devices",
+    "pin_device",
+    "worker_settings",
+]
 
 _EXTRA = (
     "Running on Dask needs the dask extra: pip install 'scikit-deep[dask]' "
@@ -156,7 +166,7 @@ def worker_settings(nthreads, position, devices):
 
 
 @contextlib.contextmanager
-def dask_backend(client=None, *, pin_gpus=True):
+def dask_backend(client=None, *, pin_gpus=True, no_workers_timeout=60.0):
     """Run scikit-learn's parallel fits on a Dask cluster, each worker with its share.
 
     Inside the ``with`` block, every joblib-parallel scikit-learn call
@@ -166,6 +176,12 @@ def dask_backend(client=None, *, pin_gpus=True):
     and, when its host has GPUs and ``pin_gpus`` is true, sees only one of
     them (round-robin over the workers of the host).
 
+    A fit whose worker process dies (more often than Dask's
+    ``distributed.scheduler.allowed-failures``) scores the search's
+    ``error_score``, with a ``FitFailedWarning`` naming
+    :class:`WorkerDiedError`; the other fits are kept. Each fit is a task of
+    its own, and no more fits are on the cluster than it has threads.
+
     Parameters
     ----------
     client : distributed.Client, optional
@@ -174,6 +190,10 @@ def dask_backend(client=None, *, pin_gpus=True):
         Give each worker its own GPU. Workers that join the cluster later are
         not pinned (start them with their own ``CUDA_VISIBLE_DEVICES``, as
         dask-cuda's ``LocalCUDACluster`` does).
+    no_workers_timeout : float, default=60.0
+        Seconds a search waits while the cluster has no worker at all (their
+        processes died and were not restarted, or it was scaled to zero)
+        before it raises ``NoWorkersError``.
 
     Yields
     ------
@@ -186,6 +206,9 @@ def dask_backend(client=None, *, pin_gpus=True):
         When Dask is not installed (the ``dask`` extra).
     ValueError
         When there is no client.
+    NoWorkersError
+        From a search, when the cluster has had no worker for
+        ``no_workers_timeout`` seconds while fits were waiting.
 
     Examples
     --------
@@ -211,5 +234,10 @@ def dask_backend(client=None, *, pin_gpus=True):
     client.register_plugin(WorkerSettings(positions), name="skdeep-worker-settings")
     import joblib
 
-    with joblib.parallel_config(backend="dask"):
+    from skdeep._dask_backend import BACKEND, backend_class
+
+    joblib.register_parallel_backend(BACKEND, backend_class())
+    with joblib.parallel_config(
+        backend=BACKEND, client=client, no_workers_timeout=no_workers_timeout
+    ):
         yield client

@@ -3,7 +3,10 @@
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
+import keras
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, cross_val_score
@@ -11,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import KerasClassifier
-from skdeep.parallel import dask_backend
+from skdeep.parallel import NoWorkersError, dask_backend
 
 distributed = pytest.importorskip("distributed")
 GRID = {"hidden_layer_sizes": [(4,), (16,)], "learning_rate": [0.01, 0.1]}
@@ -170,13 +173,14 @@ def test_partial_fit_under_dask_ml_incremental_learns_from_blocks(iris):
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_search_makes_the_search_raise_instead_of_hanging(client, tmp_path):
+def test_a_fit_that_kills_its_worker_scores_error_score_and_the_others_are_kept(client, tmp_path):
     """A candidate whose fit kills its worker process (as the kernel's OOM killer would)."""
     script = tmp_path / "killer.py"
     script.write_text(
         textwrap.dedent(
             f"""
             import os
+            import warnings
             import keras
             from distributed import Client
             from sklearn.datasets import load_iris
@@ -189,26 +193,65 @@ def test_a_worker_killed_mid_search_makes_the_search_raise_instead_of_hanging(cl
                     os._exit(1)  # the worker process dies
                 return keras.Sequential([
                     keras.Input(meta["input_shape_"]),
+                    keras.layers.Dense(hidden, activation="relu"),
                     keras.layers.Dense(meta["output_units_"],
                                        activation=meta["output_activation_"]),
                 ])
 
             if __name__ == "__main__":
                 X, y = load_iris(return_X_y=True)
-                search = GridSearchCV(KerasClassifier(build, epochs=1), {{"hidden": [4, 13]}},
-                                      cv=2, n_jobs=-1)
+                search = GridSearchCV(
+                    KerasClassifier(build, epochs=2, random_state=0),
+                    {{"hidden": [4, 13, 6]}}, cv=2, n_jobs=-1, error_score=-1.0,
+                )
                 with Client({client.scheduler.address!r}) as client, dask_backend(client):
-                    try:
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
                         search.fit(X, y)
-                    except Exception as error:
-                        print("search raised", type(error).__name__)
-                    else:
-                        print("search returned")
+                print("scores", *search.cv_results_["split0_test_score"],
+                      *search.cv_results_["split1_test_score"])
+                print("best", search.best_params_["hidden"])
+                print("warned", any("WorkerDiedError" in str(w.message) for w in caught))
             """
         )
     )
     done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=240
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
     )
-    assert "search raised" in done.stdout, (done.stdout, done.stderr[-3000:])
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    assert "scores" in lines, (done.stdout, done.stderr[-3000:])
+    scores = np.array(lines["scores"].split(), dtype=float).reshape(2, 3)
+    assert (scores[:, 1] == -1.0).all()  # the killer candidate, on both folds
+    assert (scores[:, [0, 2]] >= 0).all()  # fits that shared the cluster with it are kept
+    assert lines["best"] in {"4", "6"}
+    assert lines["warned"] == "True"
     client.wait_for_workers(2, timeout=60)  # the nannies restarted the killed workers
+
+
+@pytest.mark.slow
+def test_a_cluster_left_without_workers_makes_the_search_raise_instead_of_waiting(iris):
+    X, y = iris
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        search = GridSearchCV(
+            KerasClassifier(_slow_build, epochs=1), {"hidden": [4, 6]}, cv=2, n_jobs=-1
+        )
+        losing = threading.Timer(1.0, cluster.scale, (0,))  # during the first fits
+        losing.start()
+        with (
+            dask_backend(client, no_workers_timeout=3),
+            pytest.raises(NoWorkersError, match="no worker for 3 s"),
+        ):
+            search.fit(X, y)
+        losing.join()
+
+
+def _slow_build(meta, hidden=8):
+    time.sleep(2)
+    return keras.Sequential(
+        [keras.Input(meta["input_shape_"]), keras.layers.Dense(meta["output_units_"])]
+    )
