@@ -114,8 +114,14 @@ def backend_class():
             self._waiting = collections.deque()  # (calls, callback) not sent yet
             self._running = {}  # Dask future -> (calls, callback)
             self._slots = max(1, sum(self.client.nthreads().values()))
+            # each call has its own stop signal: the backend serves many calls
             self._stopped = threading.Event()
-            watchdog = threading.Thread(target=self._watch_workers, daemon=True)
+            watchdog = threading.Thread(
+                target=self._watch_workers,
+                args=(self._stopped,),
+                name="skdeep-dask-watchdog",
+                daemon=True,
+            )
             watchdog.start()
 
         def stop_call(self):
@@ -158,9 +164,9 @@ def backend_class():
             if callback is not None:
                 callback(outcome)
 
-        def _watch_workers(self):
+        def _watch_workers(self, stopped):
             alone_since = None
-            while not self._stopped.wait(1.0):
+            while not stopped.wait(1.0):
                 try:
                     workers = len(self.client.nthreads())
                 except Exception:  # the client is closing: stop_call follows
@@ -172,7 +178,8 @@ def backend_class():
                     continue
                 alone_since = alone_since or time.monotonic()
                 if time.monotonic() - alone_since >= self.no_workers_timeout:
-                    self._fail_everything()
+                    if not stopped.is_set():
+                        self._fail_everything()
                     return
 
         def _fail_everything(self):

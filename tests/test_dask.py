@@ -56,6 +56,9 @@ def test_a_search_on_the_cluster_equals_the_local_search(client, iris):
     np.testing.assert_array_equal(remote.predict(X), local.predict(X))
     # The 8 fits (4 candidates x 2 folds) ran on the two workers, not in this process.
     assert {task["worker"] for task in tasks.data} == set(client.scheduler_info()["workers"])
+    # The backend's watchdog of each parallel call ends with the call.
+    time.sleep(1.5)
+    assert not [t for t in threading.enumerate() if t.name == "skdeep-dask-watchdog"]
 
 
 def test_each_worker_caps_its_framework_threads_at_its_share(client, iris):
