@@ -190,9 +190,11 @@ def backend_class():
                 "dask_backend(client, no_workers_timeout=...) sets how long to wait."
             )
             with self._lock:
-                entries = list(self._running.values()) + list(self._waiting)
+                running, waiting = self._running, self._waiting
                 self._running, self._waiting = {}, collections.deque()
-            for _, callback in entries:
+            for future in running:
+                future.cancel()  # nothing waits for them any more
+            for _, callback in [*running.values(), *waiting]:
                 if callback is not None:
                     callback(error)
 
