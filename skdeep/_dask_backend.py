@@ -32,6 +32,7 @@ joblib's Dask backend class, which this one extends
 
 import collections
 import copy
+import functools
 import threading
 import time
 
@@ -82,6 +83,7 @@ def run_calls(calls):
         return error
 
 
+@functools.cache  # one class, registered again by each dask_backend
 def backend_class():
     """joblib's Dask backend, made to report every fit's outcome to joblib.
 

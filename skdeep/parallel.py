@@ -205,7 +205,8 @@ def dask_backend(client=None, *, pin_gpus=True, no_workers_timeout=60.0):
     ImportError
         When Dask is not installed (the ``dask`` extra).
     ValueError
-        When there is no client.
+        When there is no client, or ``no_workers_timeout`` is not a positive
+        number.
     NoWorkersError
         From a search, when the cluster has had no worker for
         ``no_workers_timeout`` seconds while fits were waiting.
@@ -218,6 +219,14 @@ def dask_backend(client=None, *, pin_gpus=True, no_workers_timeout=60.0):
     ...     search = GridSearchCV(KerasClassifier("mlp"), grid, n_jobs=-1).fit(X, y)
     """
     distributed = _distributed()
+    if isinstance(no_workers_timeout, bool) or not (
+        isinstance(no_workers_timeout, (int, float)) and no_workers_timeout > 0
+    ):
+        raise ValueError(
+            f"no_workers_timeout must be a positive number of seconds, got "
+            f"{no_workers_timeout!r}: it is how long a search waits on a cluster "
+            "without workers before it raises NoWorkersError (default 60)."
+        )
     if client is None:
         try:
             client = distributed.get_client()

@@ -147,6 +147,15 @@ def test_without_a_client_the_error_says_how_to_make_one():
     assert "LocalCluster" in message
 
 
+@pytest.mark.parametrize("timeout", [0, -5, "60", None, True])
+def test_a_bad_no_workers_timeout_gets_an_error_naming_it(timeout):
+    with (
+        pytest.raises(ValueError, match="no_workers_timeout must be a positive number"),
+        dask_backend(no_workers_timeout=timeout),
+    ):
+        pass
+
+
 def test_without_dask_the_error_names_the_extra():
     message = _enter_dask_backend("sys.modules['distributed'] = None")
     assert "ImportError" in message and "pip install 'scikit-deep[dask]'" in message
