@@ -36,25 +36,10 @@ import functools
 import threading
 import time
 
+from skdeep.exceptions import NoWorkersError, WorkerDiedError  # noqa: F401
+
 #: The name :func:`skdeep.parallel.dask_backend` registers with joblib.
 BACKEND = "skdeep-dask"
-
-
-class WorkerDiedError(RuntimeError):
-    """The Dask worker process running a fit died, as many times as Dask allows.
-
-    Inside :func:`skdeep.parallel.dask_backend`, a search scores such a fit
-    ``error_score`` and names this error in its ``FitFailedWarning``; with
-    ``error_score="raise"`` the search raises it.
-    """
-
-
-class NoWorkersError(RuntimeError):
-    """The Dask cluster had no worker left to run the waiting fits.
-
-    Raised by a search inside :func:`skdeep.parallel.dask_backend` when the
-    cluster has had no worker for ``no_workers_timeout`` seconds.
-    """
 
 
 def run_calls(calls):

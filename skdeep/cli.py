@@ -129,7 +129,7 @@ def _run(args):
         for option, path in (("--save", args.save), ("--plot", args.plot)):
             if path:
                 check_writable(path, option)
-    except OSError as error:
+    except (OSError, ValueError) as error:
         return _fail(error)
     epochs = args.epochs or task.epochs
     print(f"{task.name}: {task.description}", flush=True)

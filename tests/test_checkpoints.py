@@ -1,9 +1,4 @@
-"""keep_best, checkpoint_path and backup_dir: best weights, checkpoints, resuming a killed fit."""
-
-import json
-import os
-import subprocess
-import sys
+"""keep_best and checkpoint_path: the best weights, checkpoints (resuming: test_resume.py)."""
 
 import keras
 import numpy as np
@@ -86,67 +81,3 @@ def test_keep_best_on_a_quantity_the_fit_does_not_log_is_an_error(iris, params, 
     with pytest.raises(ValueError, match=message):
         clf.fit(X, y)
     assert not clf.initialized_
-
-
-_FIT = """
-import os, signal, sys, json
-import keras, numpy as np
-from sklearn.datasets import load_iris
-from skdeep import KerasClassifier
-
-class Kill(keras.callbacks.Callback):
-    def __init__(self, epoch):
-        super().__init__()
-        self.epoch = epoch
-    def on_epoch_begin(self, epoch, logs=None):
-        self.current = epoch
-    def on_train_batch_end(self, batch, logs=None):
-        if self.current == self.epoch and batch == 2:
-            os.kill(os.getpid(), signal.SIGKILL)  # a crash: nothing gets cleaned up
-
-X, y = load_iris(return_X_y=True)
-kill_at, backup, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-clf = KerasClassifier(
-    "mlp", hidden_layer_sizes=(8,), epochs=6, batch_size=16, optimizer="adam",
-    random_state=int(sys.argv[4]) if sys.argv[4] != "none" else None,
-    backup_dir=backup if backup != "none" else None,
-    callbacks=[Kill(kill_at)] if kill_at >= 0 else None,
-)
-clf.fit(X, y)
-np.savez(out, *clf.model_.get_weights())
-json.dump({"n_iter": clf.n_iter_, "loss": clf.history_["loss"]}, open(out + ".json", "w"))
-"""
-
-
-def _run(tmp_path, kill_at, backup, out, seed, backend):
-    script = tmp_path / "fit.py"
-    script.write_text(_FIT)
-    env = {**os.environ, "KERAS_BACKEND": backend}
-    return subprocess.run(
-        [sys.executable, str(script), str(kill_at), str(backup), str(out), str(seed)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-
-
-@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
-def test_a_killed_fit_resumes_and_ends_with_the_uninterrupted_weights(tmp_path, backend):
-    pytest.importorskip(backend)
-    backup = tmp_path / "run"
-    killed = _run(tmp_path, 3, backup, tmp_path / "never", 0, backend)
-    assert killed.returncode == -9, killed.stderr[-2000:]  # SIGKILL, mid-epoch
-    assert (backup / "skdeep-backup").is_dir()
-    resumed = _run(tmp_path, -1, backup, tmp_path / "resumed.npz", 0, backend)
-    assert resumed.returncode == 0, resumed.stderr[-2000:]
-    # The same fit, never interrupted (backup_dir decides how batches are drawn).
-    straight = _run(tmp_path, -1, tmp_path / "other", tmp_path / "straight.npz", 0, backend)
-    assert straight.returncode == 0, straight.stderr[-2000:]
-    a, b = np.load(tmp_path / "resumed.npz"), np.load(tmp_path / "straight.npz")
-    for key in a.files:
-        np.testing.assert_allclose(a[key], b[key], rtol=1e-5, atol=1e-6)
-    history = json.loads((tmp_path / "resumed.npz.json").read_text())
-    assert history["n_iter"] == 6 and len(history["loss"]) == 6
-    assert not (backup / "skdeep-backup").exists()  # removed once the fit completed
-    assert backup.is_dir()  # the user's folder itself stays

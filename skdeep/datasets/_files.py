@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from skdeep.exceptions import DatasetIntegrityError, DatasetNotFoundError  # noqa: F401
+
 #: What a Keras cache holds, with the SHA-256 Keras itself checks, and where it came from.
 KNOWN_FILES = {
     "mnist.npz": (
@@ -26,14 +28,6 @@ KNOWN_FILES = {
         "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
     ),
 }
-
-
-class DatasetNotFoundError(FileNotFoundError):
-    """A data set is not on this machine; the message says where to put it."""
-
-
-class DatasetIntegrityError(ValueError):
-    """A data file is there but is not the expected one; it is left untouched."""
 
 
 def data_home(data_home=None):

@@ -1,8 +1,14 @@
 """The scikit-learn estimators that wrap Keras models."""
 
-from skdeep.estimators._training import TrainingDivergedError
 from skdeep.estimators.classifier import KerasClassifier
 from skdeep.estimators.regressor import KerasRegressor
 from skdeep.estimators.transformer import KerasTransformer
+from skdeep.exceptions import BackupMismatchError, TrainingDivergedError
 
-__all__ = ["KerasClassifier", "KerasRegressor", "KerasTransformer", "TrainingDivergedError"]
+__all__ = [
+    "BackupMismatchError",
+    "KerasClassifier",
+    "KerasRegressor",
+    "KerasTransformer",
+    "TrainingDivergedError",
+]

@@ -108,17 +108,28 @@ def fit(estimator, dataset, classes, options, epochs, seed):
     seed : int or None
         Seed of the fit.
     """
-    unsupported = sorted(
-        key for key in ("validation_split", "validation_data", "class_weight") if options.get(key)
-    )
-    if unsupported or estimator.validation_fraction is not None:
-        names = unsupported or ["validation_fraction"]  # Keras' validation needs arrays
+    unsupported = sorted(key for key in ("validation_split", "class_weight") if options.get(key))
+    if getattr(estimator, "class_weight", None) is not None:
+        unsupported.append("class_weight")
+    if estimator.validation_fraction is not None:
+        unsupported.append("validation_fraction")
+    if unsupported:
         raise ValueError(
-            f"{', '.join(names)} cannot be used when fitting from a PyDataset: hold out "
-            "validation batches yourself and score them after fit, or fit on arrays."
+            f"{', '.join(sorted(set(unsupported)))} cannot be used when fitting from a "
+            "PyDataset: a split needs rows, and class weights need every label up front. "
+            "Pass validation_data= (a PyDataset, a tf.data.Dataset or arrays), and put "
+            "per-sample weights in the batches as (X, y, sample_weight)."
+        )
+    if estimator.backup_dir is not None:
+        raise ValueError(
+            "backup_dir cannot be used when fitting from a PyDataset or tf.data.Dataset: a "
+            "resumed fit must see the batches the uninterrupted one would have, and skdeep "
+            "does not control the order of your batches. Fit on arrays to resume, or use "
+            "checkpoint_path to keep the model of every epoch."
         )
     if len(dataset) < 1:
         raise ValueError("The PyDataset has no batches (len(dataset) == 0).")
+    validation_source = options.pop("validation_data", None)  # batches or arrays
     first = _batch(dataset, 0)
     if is_classifier(estimator) and classes is None:
         classes = first_pass_classes(dataset)
@@ -135,14 +146,37 @@ def fit(estimator, dataset, classes, options, epochs, seed):
         rest["shuffle"] = False  # tf.data shuffles itself (Dataset.shuffle)
     encoded = EncodedBatches(dataset, estimator)
     encoded[0]  # the first batch's weights and encoding are checked before training
+    validation = _validation_batches(estimator, validation_source)
+    if validation is not None:
+        rest["validation_data"] = validation
     with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):
         try:
             history = model.fit(encoded, epochs=epochs, **{**rest, "callbacks": callbacks})
         except Exception:
-            if encoded.failure is not None:  # the framework wraps it; raise the user's error
-                raise encoded.failure from None
+            for batches in (encoded, validation):  # the framework wraps it: the user's error
+                if getattr(batches, "failure", None) is not None:
+                    raise batches.failure from None
             raise
     _training.record_training(estimator, model, history, {}, epochs, callbacks)
+
+
+def _validation_batches(estimator, data):
+    """Validation data for a fit from batches: batches checked and encoded as the training
+    batches are, or ``(X, y[, sample_weight])`` arrays validated as a fit on arrays does."""
+    if data is None:
+        return None
+    if is_batches(data):
+        if _tf_data.is_dataset(data):
+            data = _tf_data.DatasetBatches(data)
+        if len(data) < 1:
+            raise ValueError("validation_data is a PyDataset without batches (len == 0).")
+        batches = EncodedBatches(data, estimator)
+        batches[0]  # checked before training, as the training batches are
+        return batches
+    from skdeep.estimators._data import validation_data
+
+    X, y, *weights = validation_data(estimator, data)
+    return (X, source.wrap_targets(y, getattr(estimator, "_output_wrap", None)), *weights)
 
 
 class EncodedBatches(keras.utils.PyDataset):

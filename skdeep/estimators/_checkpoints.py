@@ -1,30 +1,22 @@
-"""``keep_best``, ``checkpoint_path`` and ``backup_dir``: Keras' own callbacks, made safe.
+"""``keep_best`` and ``checkpoint_path``: Keras' own callbacks, made safe.
 
 * ``keep_best="val_accuracy"`` ends a fit with the weights of its best epoch
   (Keras' ``EarlyStopping`` with ``restore_best_weights``, never stopping).
 * ``checkpoint_path="best.keras"`` writes the model with Keras'
   ``ModelCheckpoint`` every epoch, or only when ``keep_best``'s metric
   improves, through a temporary file and a rename, so that a crash while
-  writing never destroys the previous checkpoint.
-* ``backup_dir="run"`` keeps Keras' ``BackupAndRestore`` state (weights,
-  optimizer, epoch; two generations, so a crash while writing falls back to
-  the previous one) plus the history and the seed of the fit, in
-  ``backup_dir/skdeep-backup``. A fit that dies is resumed by calling
-  ``fit`` again with the same ``backup_dir``; it ends with the weights an
-  uninterrupted fit would have. The folder is removed when a fit completes.
+  writing never destroys the previous checkpoint. The path must name one of
+  the two formats Keras writes: ``.keras`` (the whole model) or
+  ``.weights.h5`` (the weights).
+
+``backup_dir`` (resuming a killed fit) is :mod:`._resume`'s.
 """
 
-import json
 import os
-from pathlib import Path
 
 import keras
-import numpy as np
 
-from skdeep._atomic import atomic_write
-
-_BACKUP = "skdeep-backup"
-_STATE = "skdeep-fit.json"
+from skdeep._atomic import target
 
 
 def callbacks(estimator, validated):
@@ -41,52 +33,7 @@ def callbacks(estimator, validated):
         )
     if estimator.checkpoint_path is not None:
         found.append(_atomic_checkpoint(estimator.checkpoint_path, monitor))
-    if estimator.backup_dir is not None:
-        folder = backup_folder(estimator)
-        found.append(keras.callbacks.BackupAndRestore(str(folder), double_checkpoint=True))
     return found
-
-
-def backup_folder(estimator):
-    """Where the backup of a resumable fit lives, or None."""
-    if estimator.backup_dir is None:
-        return None
-    return Path(estimator.backup_dir).expanduser() / _BACKUP
-
-
-def resumed_state(estimator, seed):
-    """``(history, seed)`` to start a fresh fit with.
-
-    With ``backup_dir`` holding an interrupted fit: that fit's history and
-    seed, so that it continues as if it had never stopped. Otherwise an
-    empty history and ``seed`` (a fresh one when a resumable fit has none).
-    """
-    folder = backup_folder(estimator)
-    if folder is None:
-        return {}, seed
-    path = folder / _STATE
-    if path.is_file() and (folder / "training_metadata.json").is_file():
-        state = json.loads(path.read_text())
-        return state["history"], state["seed"]
-    if seed is None:
-        seed = int(np.random.default_rng().integers(2**31 - 1))
-    return {}, seed
-
-
-class FitState(keras.callbacks.Callback):
-    """Writes the history so far and the seed of the fit next to Keras' backup."""
-
-    def __init__(self, folder, history, seed):
-        super().__init__()
-        self.folder, self.seed = Path(folder), seed
-        self.history = {key: list(values) for key, values in history.items()}
-
-    def on_epoch_end(self, epoch, logs=None):
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(float(value))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with atomic_write(self.folder / _STATE, "w") as file:
-            json.dump({"history": self.history, "seed": self.seed}, file)
 
 
 def _check_monitor(monitor, validated):
@@ -120,7 +67,13 @@ class _MonitorCheck(keras.callbacks.Callback):
 
 
 def _atomic_checkpoint(path, monitor):
-    path = Path(path).expanduser()
+    if not str(path).endswith((".keras", ".weights.h5")):
+        raise ValueError(
+            f"Invalid checkpoint_path={str(path)!r}: expected a file name ending in .keras "
+            "(the whole model, loadable with keras.saving.load_model) or .weights.h5 (the "
+            "weights only, loadable with model.load_weights)."
+        )
+    path = target(path, "checkpoint_path")
     temporary = path.with_name(f".{path.name}.writing{''.join(path.suffixes)}")
 
     class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):

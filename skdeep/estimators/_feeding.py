@@ -189,6 +189,8 @@ def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumab
     >>> fit_arguments(model, X, y, None, {"validation_split": 0.2}, 2, 0)["x"] is X
     True
     """
+    if resumable:
+        X, y, sample_weight, options = _resumable_split(X, y, sample_weight, options)
     steps = steps_per_epoch(n_rows(X), batch_size, options)
     columns = (X, y) if sample_weight is None else (X, y, sample_weight)
     if is_sparse(X):
@@ -208,6 +210,34 @@ def fit_arguments(model, X, y, sample_weight, options, batch_size, seed, resumab
     dataset = epochs_dataset(columns, batch_size, bool(options.get("shuffle", True)), seed)
     # shuffle=False: the dataset orders the rows itself (Keras warns about True).
     return {"x": dataset, "steps_per_epoch": steps, "shuffle": False, **rest}
+
+
+def _resumable_split(X, y, sample_weight, options):
+    """A resumable fit feeds its own batches: ``validation_split`` is done here, as Keras does.
+
+    Keras holds out the last ``floor(n * validation_split)`` rows, before any
+    shuffling; so does this. ``steps_per_epoch`` cannot be resumed exactly.
+    """
+    if options.get("steps_per_epoch"):
+        raise ValueError(
+            "backup_dir cannot be combined with steps_per_epoch: a resumed fit must see the "
+            "batches the uninterrupted one would have, which needs whole epochs. Remove "
+            "steps_per_epoch, or backup_dir."
+        )
+    split = options.get("validation_split") or 0.0
+    options = {k: v for k, v in options.items() if k != "validation_split"}
+    if not split or "validation_data" in options:
+        return X, y, sample_weight, options
+    n = n_rows(X)
+    at = int(np.floor(n * (1.0 - split)))
+    if at in (0, n):
+        raise ValueError(
+            f"validation_split={split} of {n} rows leaves no training or no validation rows."
+        )
+    head = lambda a: None if a is None else _take(a, np.arange(at))  # noqa: E731
+    tail = lambda a: None if a is None else _take(a, np.arange(at, n))  # noqa: E731
+    validation = (tail(X), tail(y)) + (() if sample_weight is None else (tail(sample_weight),))
+    return head(X), head(y), head(sample_weight), {**options, "validation_data": validation}
 
 
 def n_rows(X):

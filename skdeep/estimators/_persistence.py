@@ -25,7 +25,9 @@ use :func:`skdeep.save` / :func:`skdeep.load`.
 
 import importlib
 import inspect
+import io
 import pickle
+import types
 import warnings
 
 import cloudpickle
@@ -218,6 +220,34 @@ def picklable_callbacks(state):
         key: _strip_runtime(value) if "callbacks" in key and not key.endswith("_") else value
         for key, value in state.items()
     }
+
+
+def release_runtime_resources(callback):
+    """Drop what a finished fit left in a user's callback instance that Keras makes again.
+
+    ``CSVLogger`` keeps its closed file, ``TensorBoard`` its writers and the
+    summary module; each is recreated when training starts. Without them the
+    instance can be copied, so ``clone``, ``GridSearchCV`` and ``joblib`` work
+    on an estimator fitted with it, as with the class form. Its other state
+    (``EarlyStopping.stopped_epoch``, say) stays where the user looks for it.
+    """
+    for name, value in list(vars(callback).items()):
+        if name == "_model":
+            continue
+        if _is_runtime(value):
+            vars(callback)[name] = None
+        elif isinstance(value, (dict, list)):
+            items = value.values() if isinstance(value, dict) else value
+            if any(_is_runtime(item) for item in items):
+                vars(callback)[name] = type(value)()
+
+
+def _is_runtime(value):
+    """An open (or closed) file, a module, or a framework object such as a summary writer."""
+    if isinstance(value, (io.IOBase, types.ModuleType)):
+        return True
+    framework = type(value).__module__.startswith(("tensorflow", "torch", "jaxlib"))
+    return framework and not hasattr(value, "numpy")  # tensors and variables are state
 
 
 def _strip_runtime(value):

@@ -9,20 +9,12 @@ import keras
 import numpy as np
 
 from skdeep import _objects
+from skdeep.estimators import _persistence
 from skdeep.estimators._feeding import EpochOrderedBatches, dense, is_sparse, n_rows
+from skdeep.exceptions import TrainingDivergedError
 
 #: Rows per ``predict_on_batch`` call when no batch size is given.
 DEFAULT_PREDICT_BATCH_SIZE = 1024
-
-
-class TrainingDivergedError(ValueError):
-    """Training produced a non-finite loss or non-finite weights.
-
-    The fit stops with this error instead of leaving a model that predicts
-    the same class everywhere; the estimator is left as it was before the
-    fit. Usual causes: a learning rate that is too high, or inputs that are
-    not scaled.
-    """
 
 
 def make_callbacks(callbacks, options):
@@ -86,16 +78,13 @@ def fit_callbacks(estimator, options, history=None, seed=None):
     if history is None:
         return found
     found += _checkpoints.callbacks(estimator, validated)
-    folder = _checkpoints.backup_folder(estimator)
-    if folder is not None:
-        found.append(_checkpoints.FitState(folder, history, seed))
     return found
 
 
 def is_internal(callback):
     """Whether skdeep added the callback for itself (not shown in ``callbacks_``)."""
     return isinstance(callback, DivergenceGuard) or type(callback).__name__ in (
-        "FitState",
+        "BackupWriter",
         "_MonitorCheck",
         "_SetEpoch",
     )
@@ -158,11 +147,17 @@ def record_training(estimator, model, history, previous, epochs_reached, callbac
     second reference to it).
     """
     check_finite_weights(model)
+    # The evaluation step traced for validation data during the fit is
+    # generalised by TensorFlow for those shapes; a later model_.evaluate on
+    # other data could fail with it ("shape with unknown rank"). Keras makes
+    # a fresh one when the user evaluates.
+    model.test_function = None
     estimator.history_ = extend_history(previous, history.history)
     estimator.n_iter_ = len(estimator.history_.get("loss", [])) or epochs_reached
     estimator.loss_curve_ = list(estimator.history_.get("loss", []))
     for callback in callbacks:
         callback.set_model(None)
+        _persistence.release_runtime_resources(callback)
     estimator.callbacks_ = [cb for cb in callbacks if not is_internal(cb)]
 
 

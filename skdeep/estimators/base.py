@@ -23,7 +23,6 @@ from skdeep._doc_links import DocumentationLinks
 from skdeep.estimators import (
     _batches,
     _building,
-    _checkpoints,
     _data,
     _distribution,
     _feeding,
@@ -32,6 +31,7 @@ from skdeep.estimators import (
     _params,
     _persistence,
     _prediction,
+    _resume,
     _training,
 )
 from skdeep.estimators import _model_source as source
@@ -300,13 +300,19 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         if seed is not None and continuing:
             seed += self.n_iter_  # continued training: new shuffles
         distribution = _distribution.resolve(self.distribution)
-        with _training.atomic(self, self.model_ if continuing else None), seeded(seed):
-            data = self._prepare(X, y, sample_weight, options, not continuing, classes)
-            if not continuing:
-                with _distribution.building(distribution):
-                    self._build(data, options)
-            with _distribution.training(distribution):
-                self._train(data, options, int(epochs), seed, continuing, distribution)
+        backup_dir = None if continuing else self.backup_dir
+        with (
+            _training.atomic(self, self.model_ if continuing else None),
+            _resume.session(backup_dir, seed) as backup,
+        ):
+            seed = seed if backup is None else backup.seed
+            with seeded(seed):
+                data = self._prepare(X, y, sample_weight, options, not continuing, classes)
+                if not continuing:
+                    with _distribution.building(distribution):
+                        self._build(data, options)
+                with _distribution.training(distribution):
+                    self._train(data, options, int(epochs), seed, continuing, distribution, backup)
         return self
 
     def _prepare(self, X, y, sample_weight, options, reset, classes):
@@ -319,17 +325,14 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         self.model_ = _building.build(self, data, options, copy_instance)
         _building.record_vocabularies(self, self.model_)
 
-    def _train(self, data, options, epochs, seed, continuing, distribution=None):
+    def _train(self, data, options, epochs, seed, continuing, distribution=None, backup=None):
         model = self.model_
         wrap = getattr(self, "_output_wrap", None)
         if data["val"] is not None:
             X_val, y_val, *weights = data["val"]
             weights = [_outputs.arrange_weights(self, w) for w in weights]
             options["validation_data"] = (X_val, source.wrap_targets(y_val, wrap), *weights)
-        if continuing:
-            previous = self.history_
-        else:
-            previous, seed = _checkpoints.resumed_state(self, seed)
+        previous = self.history_ if continuing else (backup.history if backup else {})
         callbacks = _training.fit_callbacks(self, options, previous, seed)
         rows = len(data["y"])
         batch_size = check.batch_size(options.pop("batch_size"), "batch_size", rows) or 32
@@ -338,18 +341,25 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
             options["validation_batch_size"] = check.batch_size(size, "validation_batch_size", rows)
         y = source.wrap_targets(_output_steps.steps(self)._encode_targets(data["y"]), wrap)
         weights = _outputs.arrange_weights(self, data["weights"])
+        start, end = (self.n_iter_, self.n_iter_ + epochs) if continuing else (0, epochs)
+        if backup is not None:
+            arrays = [data["X"], y, weights, options.get("validation_data")]
+            record = _resume.record(self, options, batch_size, arrays)
+            backup.check(record, epochs)
+            restored = backup.restore(model, callbacks)
+            callbacks.append(backup.callback(record, callbacks, restored))
+            start = backup.start
+            end = start if backup.stopped else end
         options = {**options, "callbacks": callbacks}
         X, y, weights = _distribution.even_batches(
             distribution, data["X"], y, weights, batch_size, options
         )
-        resumable = self.backup_dir is not None
         arguments = _feeding.fit_arguments(
-            model, X, y, weights, options, batch_size, seed, resumable
+            model, X, y, weights, options, batch_size, seed, resumable=backup is not None
         )
-        start = self.n_iter_ if continuing else 0
         with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):
-            history = model.fit(initial_epoch=start, epochs=start + epochs, **arguments)
-        _training.record_training(self, model, history, previous, start + epochs, callbacks)
+            history = model.fit(initial_epoch=start, epochs=end, **arguments)
+        _training.record_training(self, model, history, previous, end, callbacks)
 
     # Prediction and scoring
     def _predict_raw(self, X, **kwargs):

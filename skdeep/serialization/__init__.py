@@ -1,16 +1,15 @@
 """A safe file format for fitted estimators and pipelines: :func:`save`, :func:`load`."""
 
-from skdeep.serialization._encode import NotSavableError
-from skdeep.serialization._trust import UntrustedContentError
-from skdeep.serialization.files import (
-    FORMAT_VERSION,
+from skdeep.exceptions import (
+    ClearedParameterWarning,
     DamagedFileError,
-    get_untrusted,
-    load,
-    save,
+    NotSavableError,
+    UntrustedContentError,
 )
+from skdeep.serialization.files import FORMAT_VERSION, get_untrusted, load, save
 
 __all__ = [
+    "ClearedParameterWarning",
     "FORMAT_VERSION",
     "DamagedFileError",
     "NotSavableError",

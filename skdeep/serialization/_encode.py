@@ -1,27 +1,30 @@
 """Values as data: what :func:`skdeep.save` writes for each kind of value, and back.
 
 Plain values become JSON; arrays become ``.npy`` members (read with
-``allow_pickle=False``); Keras models become native ``.keras`` members
-(loaded with Keras' ``safe_mode``); scikit-learn objects become skops
-members (loaded with skops' trusted types); functions and classes become
-their importable names, resolved only when trusted (:mod:`._trust`);
-skdeep estimators and pipelines become their attributes, encoded the same
-way. Nothing is pickled.
+``allow_pickle=False`` after their header is checked); Keras models become
+native ``.keras`` members (loaded with Keras' ``safe_mode``); scikit-learn
+objects become skops members (audited before loading, :mod:`._skops`);
+functions and classes become their names, resolved only when trusted
+(:mod:`._trust`); skdeep estimators, pipelines and the scikit-learn
+meta-estimators around them become their attributes, encoded the same way.
+Nothing is pickled.
 """
 
 import inspect
-import io
 import math
 import os
+import re
 import tempfile
+import warnings
 
 import keras
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.pipeline import Pipeline
 
 from skdeep.estimators._persistence import _layers
-from skdeep.serialization import _trust
+from skdeep.exceptions import ClearedParameterWarning, NotSavableError
+from skdeep.serialization import _consistency, _skops, _trust
+from skdeep.serialization._archive import check_inner_zip, damaged
 
 #: Attributes that are not saved: they only live during a fit.
 _SKIPPED = ("callbacks_",)
@@ -32,10 +35,10 @@ _KERAS_OBJECTS = (
     keras.metrics.Metric,
     keras.optimizers.schedules.LearningRateSchedule,
 )
-
-
-class NotSavableError(TypeError):
-    """A value that a safe file cannot hold."""
+#: Estimator parameters that name a file or folder the next ``fit`` writes.
+PATH_PARAMETERS = ("checkpoint_path", "backup_dir")
+#: NumPy type strings a file may use (no object or void scalars of any size).
+_DTYPE = re.compile(r"[<>|=]?([biufcmMUSO])(\d{0,5})(\[[a-zA-Z]+\])?")
 
 
 def is_estimator(obj):
@@ -43,6 +46,27 @@ def is_estimator(obj):
     from skdeep.estimators.base import BaseKerasEstimator
 
     return isinstance(obj, BaseKerasEstimator)
+
+
+def holds_estimator(value, depth=0):
+    """Whether ``value`` (an estimator, a list, ...) holds a skdeep estimator anywhere."""
+    if depth > 20:
+        return False
+    if is_estimator(value) or _is_skdeep_object(value):
+        return True
+    if isinstance(value, dict):
+        return any(holds_estimator(v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(holds_estimator(v, depth + 1) for v in value)
+    if isinstance(value, BaseEstimator):
+        return any(holds_estimator(v, depth + 1) for v in vars(value).values())
+    return False
+
+
+def _is_skdeep_object(value):
+    from skdeep.estimators.transformer import KerasTransformer
+
+    return isinstance(value, KerasTransformer)
 
 
 class Writer:
@@ -82,12 +106,10 @@ class Writer:
             return self._callback(value, where)
         if inspect.isclass(value) or inspect.isfunction(value) or inspect.isbuiltin(value):
             return {"__name__": _name(value, where)}
-        if is_estimator(value) or isinstance(value, Pipeline):
+        if isinstance(value, BaseEstimator) and holds_estimator(value):
             return self._object(value, where)
         if isinstance(value, BaseEstimator):
-            import skops.io
-
-            return {"__skops__": self._part("skops", skops.io.dumps(value))}
+            return {"__skops__": self._part("skops", _skops.dumps(value))}
         raise NotSavableError(
             f"{where} holds {type(value).__name__} {value!r:.60}, which a safe skdeep file "
             "cannot hold. Use a value of a plain type, or pickle/joblib for files you trust."
@@ -108,6 +130,8 @@ class Writer:
                 "__object_array__": [self.encode(v, where) for v in value.ravel().tolist()],
                 "shape": list(value.shape),
             }
+        import io
+
         buffer = io.BytesIO()
         np.save(buffer, value, allow_pickle=False)
         return {"__ndarray__": self._part("npy", buffer.getvalue())}
@@ -162,11 +186,21 @@ def _model_bytes(model, where):
 
 
 class Reader:
-    """Decodes data written by :class:`Writer`."""
+    """Decodes data written by :class:`Writer`, trusting only what ``trust`` allows.
 
-    def __init__(self, archive, trusted, custom_objects, path):
-        self.archive, self.trusted, self.path = archive, trusted, path
-        classes = [obj for obj in trusted.values() if inspect.isclass(obj)]
+    Parameters
+    ----------
+    archive : skdeep.serialization._archive.Archive
+        The open file.
+    trust : skdeep.serialization._trust.Trust
+        The names that may be rebuilt.
+    custom_objects : dict or None
+        Extra Keras custom objects, as for ``keras.saving.load_model``.
+    """
+
+    def __init__(self, archive, trust, custom_objects):
+        self.archive, self.trust, self.path = archive, trust, archive.path
+        classes = [obj for obj in trust.objects.values() if inspect.isclass(obj)]
         self.custom_objects = {
             **{cls.__name__: cls for cls in classes},
             **dict(custom_objects or {}),
@@ -181,78 +215,190 @@ class Reader:
         if not data or not next(iter(data)).startswith("__"):
             return {k: self.decode(v) for k, v in data.items()}
         kind, value = next(iter(data.items()))
-        decoder = getattr(self, "_" + kind.strip("_"), None)
+        decoder = getattr(self, "_" + kind.strip("_"), None) if kind in _KINDS else None
         if decoder is None:
-            raise ValueError(f"{self.path} holds an unknown kind of value {kind!r}.")
+            raise damaged(self.path, f"it holds an unknown kind of value {kind!r}")
         return decoder(value, data)
 
     def _float(self, value, data):
+        if value not in ("nan", "inf", "-inf"):
+            raise damaged(self.path, f"{value!r} is not a special float")
         return float(value)
 
     def _tuple(self, value, data):
-        return tuple(self.decode(v) for v in value)
+        return tuple(self.decode(v) for v in _list(value, self.path))
 
     def _dict(self, value, data):
-        return {self.decode(k): self.decode(v) for k, v in value}
+        pairs = _list(value, self.path)
+        if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+            raise damaged(self.path, "a dict is not stored as key-value pairs")
+        return {_hashable(self.decode(k), self.path): self.decode(v) for k, v in pairs}
 
     def _numpy(self, value, data):
-        return np.dtype(value).type(data["value"])
+        dtype = _dtype(value, self.path)
+        item = data.get("value")
+        if dtype.kind in "OMm" or not isinstance(item, (bool, int, float, str)):
+            raise damaged(self.path, f"a NumPy scalar of type {value!r} holds {item!r:.40}")
+        if isinstance(item, str) and len(item) > 2**16:
+            raise damaged(self.path, "a NumPy scalar string is too long")
+        return dtype.type(item)
 
     def _dtype(self, value, data):
-        return np.dtype(value)
+        return _dtype(value, self.path)
 
     def _ndarray(self, value, data):
-        return np.load(io.BytesIO(self.archive.read(value)), allow_pickle=False)
+        return self.archive.array(value)
 
     def _object_array(self, value, data):
-        array = np.empty(len(value), dtype=object)
-        array[:] = [self.decode(v) for v in value]
-        return array.reshape(data["shape"])
+        values, shape = _list(value, self.path), data.get("shape")
+        if (
+            not isinstance(shape, list)
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape)
+            or math.prod(shape) != len(values)
+        ):
+            raise damaged(
+                self.path, f"an object array declares shape {shape!r:.60} for {len(values)} values"
+            )
+        array = np.empty(len(values), dtype=object)
+        array[:] = [self.decode(v) for v in values]
+        return array.reshape(shape)
 
     def _name(self, value, data):
-        return _trust.resolve(value, self.trusted, self.path)
+        return self.trust.resolve(value, "callable")
 
     def _keras_object(self, value, data):
-        return keras.saving.deserialize_keras_object(
-            value, custom_objects=self.custom_objects, safe_mode=True
-        )
+        refused = [n for n in keras_config_names(value) if not self.trust.trusts(n, "callable")]
+        if refused:
+            raise _trust.untrusted_error(self.path, refused)
+        try:
+            return keras.saving.deserialize_keras_object(
+                value, custom_objects=self.custom_objects, safe_mode=True
+            )
+        except Exception as error:
+            raise damaged(self.path, f"a Keras object cannot be rebuilt: {error}") from error
 
     def _callback(self, value, data):
-        cls = _trust.resolve(value, self.trusted, self.path)
-        return cls(**self.decode(data["arguments"]))
+        cls = self.trust.resolve(value, "callback")
+        arguments = self.decode(data.get("arguments", {}))
+        if not isinstance(arguments, dict):
+            raise damaged(self.path, f"the arguments of {value} are not a dict")
+        try:
+            return cls(**arguments)
+        except Exception as error:
+            raise damaged(self.path, f"the callback {value} cannot be rebuilt: {error}") from error
 
     def _keras_model(self, value, data):
+        blob = self.archive.member(value, "keras")
+        check_inner_zip(blob, self.path, "a Keras model")
         with tempfile.TemporaryDirectory(prefix="skdeep-") as folder:
             path = os.path.join(folder, "model.keras")
             with open(path, "wb") as file:
-                file.write(self.archive.read(value))
-            return keras.saving.load_model(path, custom_objects=self.custom_objects, safe_mode=True)
+                file.write(blob)
+            try:
+                return keras.saving.load_model(
+                    path, custom_objects=self.custom_objects, safe_mode=True
+                )
+            except Exception as error:
+                if "safe_mode" in str(error) or "Lambda" in str(error):
+                    raise _trust.UntrustedContentError(
+                        f"{self.path} holds a Keras model that Keras refuses to load in safe "
+                        f"mode: {error}"
+                    ) from error
+                raise damaged(self.path, f"its Keras model cannot be loaded: {error}") from error
 
     def _skops(self, value, data):
-        import skops.io
-
-        blob = self.archive.read(value)
-        untrusted = skops.io.get_untrusted_types(data=blob)
-        refused = [t for t in untrusted if not t.startswith("skdeep.") and t not in self.trusted]
-        if refused:
-            raise _trust.UntrustedContentError(
-                f"{self.path} holds objects of the types {refused}, which are not trusted. "
-                f"If you trust them, pass trusted={refused!r}."
-            )
-        return skops.io.loads(blob, trusted=untrusted)
+        return _skops.loads(self.archive.member(value, "skops"), self.trust, self.path)
 
     def _object(self, value, data):
-        cls = _trust.resolve(value, self.trusted, self.path)
-        if not (issubclass(cls, Pipeline) or _is_estimator_class(cls)):
+        cls = self.trust.resolve(value, "object")
+        if not inspect.isclass(cls) or not issubclass(cls, BaseEstimator):
             raise _trust.UntrustedContentError(
-                f"{self.path}: {value} is not a skdeep estimator or a scikit-learn Pipeline."
+                f"{self.path}: {value} is not a scikit-learn estimator, so skdeep does not "
+                "rebuild it from a file."
             )
+        state = data.get("state")
+        if not isinstance(state, dict) or not all(_attribute(k) for k in state):
+            raise damaged(self.path, f"the attributes of {value} are not valid names")
         obj = cls.__new__(cls)
-        vars(obj).update({k: self.decode(v) for k, v in data["state"].items()})
+        vars(obj).update({k: self.decode(v) for k, v in state.items()})
+        if is_estimator(obj):
+            _clear_paths(obj, self.path)
+            _consistency.check_fitted(obj, self.path)
         return obj
 
 
-def _is_estimator_class(cls):
-    from skdeep.estimators.base import BaseKerasEstimator
+_KINDS = (
+    "__float__",
+    "__tuple__",
+    "__dict__",
+    "__numpy__",
+    "__dtype__",
+    "__ndarray__",
+    "__object_array__",
+    "__name__",
+    "__keras_object__",
+    "__callback__",
+    "__keras_model__",
+    "__skops__",
+    "__object__",
+)
 
-    return issubclass(cls, BaseKerasEstimator)
+
+def _clear_paths(estimator, path):
+    """Parameters naming a file or folder come back cleared, with a warning saying so."""
+    for name in PATH_PARAMETERS:
+        value = vars(estimator).get(name)
+        if value is not None:
+            vars(estimator)[name] = None
+            warnings.warn(
+                f"{path}: the loaded {type(estimator).__name__} had {name}={value!r}, a "
+                "place the next fit would write to; it was cleared, so that a file from "
+                f"someone else cannot make your fits overwrite your files. Set it again "
+                f"with set_params({name}=...) if you want it.",
+                ClearedParameterWarning,
+                stacklevel=6,
+            )
+
+
+def keras_config_names(config):
+    """The names of the classes and functions a Keras object config refers to, as text."""
+    found, pending = [], [config]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(v for v in item.values() if isinstance(v, (dict, list)))
+            cls, module = item.get("class_name"), item.get("module")
+            if not isinstance(cls, str) or not isinstance(module, str):
+                continue
+            if cls.startswith("__") and cls != "__lambda__":
+                continue  # Keras' encodings of tensors, arrays, bytes
+            function = item.get("config") if cls == "function" else None
+            found.append(f"{module}.{function if isinstance(function, str) else cls}")
+    return found
+
+
+def _list(value, path):
+    if not isinstance(value, list):
+        raise damaged(path, f"expected a list, found {type(value).__name__}")
+    return value
+
+
+def _hashable(key, path):
+    try:
+        hash(key)
+    except TypeError:
+        raise damaged(path, f"a dict key is not hashable: {key!r:.40}") from None
+    return key
+
+
+def _attribute(key):
+    return isinstance(key, str) and key.isidentifier() and not key.startswith("__")
+
+
+def _dtype(value, path):
+    match = _DTYPE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or (match.group(2) and int(match.group(2)) > 4096):
+        raise damaged(path, f"{value!r:.40} is not a NumPy type this file format uses")
+    return np.dtype(value)

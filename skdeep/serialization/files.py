@@ -20,15 +20,13 @@ from pathlib import Path
 import keras
 
 from skdeep._atomic import atomic_write
-from skdeep.serialization import _encode, _trust
+from skdeep.serialization import _encode, _skops, _trust
+from skdeep.serialization._archive import MANIFEST, Archive, DamagedFileError, damaged
 
 #: The version of the file format this skdeep writes (and the newest it reads).
 FORMAT_VERSION = 1
-_MANIFEST = "skdeep.json"
 
-
-class DamagedFileError(ValueError):
-    """The file is not a skdeep file, or it is truncated or corrupted."""
+__all__ = ["FORMAT_VERSION", "DamagedFileError", "get_untrusted", "load", "save"]
 
 
 def save(obj, path):
@@ -65,11 +63,13 @@ def save(obj, path):
     >>> bool((load(path).predict_proba(X) == clf.predict_proba(X)).all())
     True
     """
-    if not (_encode.is_estimator(obj) or isinstance(obj, _encode.Pipeline)):
+    if not _encode.holds_estimator(obj) or not isinstance(obj, _encode.BaseEstimator):
         raise _encode.NotSavableError(
-            f"skdeep.save saves skdeep estimators and scikit-learn Pipelines holding them; "
-            f"received {type(obj).__name__}. Use skops.io.dump for other scikit-learn objects."
+            f"skdeep.save saves skdeep estimators and scikit-learn objects holding them "
+            f"(a Pipeline, a TransformedTargetRegressor, ...); received "
+            f"{type(obj).__name__}. Use skops.io.dump for other scikit-learn objects."
         )
+    _check_container(obj)
     writer = _encode.Writer()
     manifest = {
         "format": "skdeep",
@@ -78,8 +78,11 @@ def save(obj, path):
         "root": writer.encode(obj, "the object"),
     }
     path = Path(path).expanduser()
-    with atomic_write(path) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_MANIFEST, json.dumps(manifest, indent=1))
+    with (
+        atomic_write(path, what="skdeep.save") as file,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=1))
         for name, data in writer.parts.items():
             compression = zipfile.ZIP_STORED if name.endswith(".keras") else zipfile.ZIP_DEFLATED
             archive.writestr(name, data, compress_type=compression)
@@ -117,13 +120,13 @@ def load(path, *, trusted=None, custom_objects=None):
     ValueError
         The file was written by a newer skdeep (a newer format version).
     """
-    archive, manifest = _open(path)
-    with archive:
-        reader = _encode.Reader(archive, _trust.trusted_names(trusted), custom_objects, str(path))
-        try:
-            return reader.decode(manifest["root"])
-        except (zipfile.BadZipFile, KeyError, OSError) as error:
-            raise _damaged(path, error) from error
+    path = Path(path).expanduser()
+    with _open(path) as (archive, manifest):
+        reader = _encode.Reader(archive, _trust.Trust(trusted, str(path)), custom_objects)
+        obj = reader.decode(manifest["root"])
+        if archive.unused():
+            raise damaged(path, f"it holds members the manifest never uses: {archive.unused()}")
+        return obj
 
 
 def get_untrusted(path):
@@ -139,66 +142,88 @@ def get_untrusted(path):
     list of str
         Importable names; pass those you trust to ``load(..., trusted=...)``.
     """
-    archive, manifest = _open(path)
-    with archive:
-        names = set()
-        _collect_names(manifest["root"], names)
+    path = Path(path).expanduser()
+    trust = _trust.Trust(None, str(path))
+    with _open(path) as (archive, manifest):
         untrusted = set()
-        for name in names:
-            try:
-                _trust.resolve(name, {}, str(path))
-            except _trust.UntrustedContentError:
-                untrusted.add(name)
-        for member in archive.namelist():
+        for name, kind in _names(manifest["root"]):
+            if not trust.trusts(name, kind):
+                untrusted.add(name if isinstance(name, str) else repr(name))
+        for member in archive.zip.namelist():
             if member.endswith(".skops"):
-                import skops.io
-
-                found = skops.io.get_untrusted_types(data=archive.read(member))
-                untrusted.update(t for t in found if not t.startswith("skdeep."))
+                blob = archive.member(member, "skops")
+                untrusted |= _skops.untrusted_types(blob, trust, str(path))
     return sorted(untrusted)
 
 
-def _open(path):
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise FileNotFoundError(f"No skdeep file at {path}.")
-    try:
-        archive = zipfile.ZipFile(path)
-        manifest = json.loads(archive.read(_MANIFEST))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as error:
-        raise _damaged(path, error) from error
-    if manifest.get("format") != "skdeep" or "root" not in manifest:
-        archive.close()
-        raise _damaged(path, ValueError("no skdeep manifest"))
-    version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        archive.close()
-        writer = manifest.get("versions", {}).get("skdeep", "a newer skdeep")
-        raise ValueError(
-            f"{path} is in skdeep file format {version}, written by skdeep {writer}; this "
-            f"skdeep reads formats up to {FORMAT_VERSION}. Upgrade skdeep to load it."
+class _open:
+    """The archive and its manifest, checked: a skdeep file of a format this skdeep reads."""
+
+    def __init__(self, path):
+        if not path.is_file():
+            raise FileNotFoundError(f"No skdeep file at {path}.")
+        self.archive = Archive(path)
+
+    def __enter__(self):
+        archive, path = self.archive, self.archive.path
+        try:
+            manifest = archive.manifest()
+            if manifest.get("format") != "skdeep" or "root" not in manifest:
+                raise damaged(path, "it has no skdeep manifest")
+            version = manifest.get("format_version")
+            if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+                raise damaged(path, f"its format_version is {version!r}, not a version number")
+            if version > FORMAT_VERSION:
+                versions = manifest.get("versions")
+                writer = versions.get("skdeep") if isinstance(versions, dict) else None
+                raise ValueError(
+                    f"{path} is in skdeep file format {version}, written by skdeep "
+                    f"{writer or 'a newer skdeep'}; this skdeep reads formats up to "
+                    f"{FORMAT_VERSION}. Upgrade skdeep to load it."
+                )
+        except BaseException:
+            archive.zip.close()
+            raise
+        return archive, manifest
+
+    def __exit__(self, *exc):
+        self.archive.zip.close()
+
+
+def _names(data):
+    """``(name, kind)`` of every reference to code in the manifest, read as text."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list):
+            pending.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        for key, kind in (("__name__", "callable"), ("__object__", "object")):
+            if key in item:
+                yield item[key], kind
+        if "__callback__" in item:
+            yield item["__callback__"], "callback"
+        if "__keras_object__" in item:
+            names = _encode.keras_config_names(item["__keras_object__"])
+            yield from ((name, "callable") for name in names)
+        pending.extend(v for v in item.values() if isinstance(v, (dict, list)))
+
+
+def _check_container(obj):
+    """A meta-estimator around skdeep estimators must be one a file may rebuild."""
+    if _encode.is_estimator(obj) or _encode._is_skdeep_object(obj):
+        return
+    name = _trust.name_of(type(obj))
+    if not _trust.Trust(None, "").trusts(name, "object"):
+        raise _encode.NotSavableError(
+            f"skdeep.save cannot save a {type(obj).__name__} around a skdeep estimator: "
+            "a safe file rebuilds only skdeep's estimators and scikit-learn's Pipeline, "
+            "FeatureUnion, ColumnTransformer, TransformedTargetRegressor, MultiOutput*, "
+            "OneVs*, Voting*, Stacking* and FrozenEstimator. Use pickle/joblib for files "
+            "you trust."
         )
-    return archive, manifest
-
-
-def _damaged(path, error):
-    return DamagedFileError(
-        f"{path} is not a readable skdeep file: it may be truncated or corrupted "
-        f"({type(error).__name__}: {error}). Save it again from the original, or "
-        "check that the copy finished."
-    )
-
-
-def _collect_names(data, names):
-    if isinstance(data, list):
-        for item in data:
-            _collect_names(item, names)
-    elif isinstance(data, dict):
-        for key in ("__name__", "__object__", "__callback__"):
-            if key in data:
-                names.add(data[key])
-        for value in data.values():
-            _collect_names(value, names)
 
 
 def _versions():
