@@ -23,7 +23,7 @@ import pytest
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
 from skdeep import KerasClassifier, KerasRegressor
-from skdeep.preprocessing import ImageReshaper, PixelScaler
+from skdeep.preprocessing import ImageReshaper, ImageStandardizer, PixelScaler, ZCAWhitening
 from tests.builders import mlp
 
 _SAMPLE_WEIGHT_REASON = (
@@ -100,7 +100,12 @@ ESTIMATORS = [
 # The image transformers pass every check. The text transformers take
 # documents (strings or token-id lists), not the numeric 2-D arrays these
 # checks are written for; tests/test_text_transformers.py covers them.
-TRANSFORMERS = [("ImageReshaper", ImageReshaper((-1,))), ("PixelScaler", PixelScaler())]
+TRANSFORMERS = [
+    ("ImageReshaper", ImageReshaper((-1,))),
+    ("PixelScaler", PixelScaler()),
+    ("ImageStandardizer", ImageStandardizer()),
+    ("ZCAWhitening", ZCAWhitening()),
+]
 
 
 def _check_name(check):

@@ -50,13 +50,16 @@ def frame_bunch(frame, target, descr, return_X_y=False, as_frame=False):
     """Split a table into features and the ``target`` column, as a Bunch or ``(X, y)``.
 
     Without ``as_frame``, the features become a float array when all are
-    numeric, an object array otherwise.
+    numeric, an object array otherwise; the target keeps a dtype scikit-learn
+    recognises: numbers stay numbers, labels become strings (an object array
+    of numbers is ``'unknown'`` to ``type_of_target``).
     """
     X, y = frame.drop(columns=target), frame[target]
     feature_names = list(X.columns)
     if not as_frame:
         numeric = all(pd.api.types.is_numeric_dtype(dtype) for dtype in X.dtypes)
-        X, y = X.to_numpy(None if numeric else object), y.to_numpy(object)
+        X = X.to_numpy(None if numeric else object)
+        y = y.to_numpy() if pd.api.types.is_numeric_dtype(y.dtype) else y.to_numpy(object)
     if return_X_y:
         return X, y
     return Bunch(

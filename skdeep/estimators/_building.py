@@ -31,12 +31,14 @@ def build(estimator, data, options, copy_instance=True):
         "X": data["X"],
         "y": data["y"],
     }
-    declared = set(_params.declared_names(type(estimator)))
+    declared = _params.declared_defaults(type(estimator))
     arguments = _params.builder_arguments(
         model_source.build, params, declared, injected, model_source.strict
     )
     if "compile_kwargs" in arguments:
         arguments["compile_kwargs"] = compile_kwargs.value()
+    if not model_source.network_only:
+        _compiling.builder_optimizer(model_source.build, params, arguments, steps)
     model = source.checked_model(model_source.build(**arguments), model_source)
     if getattr(estimator, "inputs", None) is not None:
         _inputs.check_model(model, estimator.input_columns_)
@@ -63,6 +65,9 @@ def build(estimator, data, options, copy_instance=True):
         model.compile(**kwargs)
     else:
         _check_loss_agrees(estimator, params.get("loss"), model.loss)
+        if not model_source.network_only and model_source.strict:
+            default = declared.get("optimizer", "auto")
+            _compiling.check_builder_compiled(model, model_source.name, params, arguments, default)
         if plan.steps_per_execution is not None:
             model.steps_per_execution = plan.steps_per_execution
         for name, value in _compiling.execution_options(params).items():

@@ -84,6 +84,80 @@ class LazyCompile:
         return dict(self.made)
 
 
+def builder_optimizer(builder, params, arguments, steps_per_epoch):
+    """The optimizer a builder that takes ``optimizer`` receives, with the estimator's options.
+
+    A legacy builder (``create_model(optimizer="adam")``) compiles its own
+    model with its ``optimizer`` argument. The estimator's routed options
+    and knobs (``optimizer__decay``, ``learning_rate``, ``momentum``) must
+    reach that optimizer too: when any is set, the builder gets a fresh
+    optimizer made from its argument (the estimator's ``optimizer`` when the
+    user set it, else the builder's own default) with them applied. A fresh
+    one for every fit also keeps an optimizer instance given by the user
+    from being reused across models.
+    """
+    if "optimizer" not in arguments and "optimizer" not in _signature_names(builder):
+        return
+    options, knobs = routed(params, "optimizer"), _unclaimed_knobs(builder, params)
+    value = arguments.get("optimizer", _builder_default(builder, "optimizer"))
+    plain_name = isinstance(value, str) and not options and not knobs
+    if value is None or plain_name:
+        return
+    arguments["optimizer"] = _compile.make_optimizer(value, options, knobs, steps_per_epoch)
+
+
+def check_builder_compiled(model, source_name, params, arguments, default_optimizer):
+    """Refuse optimizer settings a builder's own ``compile`` would silently ignore.
+
+    A builder that compiles its model and takes neither ``optimizer`` nor
+    ``compile_kwargs`` decides the optimizer itself; an ``optimizer``,
+    ``optimizer__`` option or knob set on the estimator would never apply.
+    """
+    if "optimizer" in arguments or "compile_kwargs" in arguments:
+        return
+    ignored = sorted(routed(params, "optimizer"))
+    ignored = [f"optimizer__{name}" for name in ignored]
+    ignored += sorted(optimizer_knobs_set(params, arguments))
+    optimizer = params.get("optimizer", default_optimizer)
+    if not (isinstance(optimizer, str) and optimizer == default_optimizer):
+        ignored.insert(0, "optimizer")
+    if ignored:
+        compiled = type(getattr(model, "optimizer", None)).__name__
+        raise ValueError(
+            f"The model builder {source_name}() compiles its own model (with {compiled}), so "
+            f"{', '.join(f'{n}=' for n in ignored)} set on the estimator would be ignored. "
+            "Remove them from the estimator, or let the builder take them: add an "
+            "'optimizer' argument (it receives the optimizer with these settings) or "
+            "'compile_kwargs' (compile with **compile_kwargs), or return an uncompiled model."
+        )
+
+
+def optimizer_knobs_set(params, arguments):
+    """The optimizer knobs set on the estimator that the builder does not take itself."""
+    return [name for name in _compile.optimizer_knobs(params) if name not in arguments]
+
+
+def _unclaimed_knobs(builder, params):
+    names = _signature_names(builder)
+    return {k: v for k, v in _compile.optimizer_knobs(params).items() if k not in names}
+
+
+def _signature_names(builder):
+    from skdeep.estimators._params import builder_signature
+
+    return builder_signature(builder)[0]
+
+
+def _builder_default(builder, name):
+    import inspect
+
+    try:
+        parameter = inspect.signature(builder).parameters.get(name)
+    except (TypeError, ValueError):
+        return None
+    return None if parameter is None or parameter.default is parameter.empty else parameter.default
+
+
 def execution_options(params):
     """``run_eagerly``, ``jit_compile`` and ``steps_per_execution`` the user set.
 

@@ -90,8 +90,17 @@ def is_keras_keyword(key):
 
 def declared_names(cls):
     """Names of the ``__init__`` parameters of ``cls`` and every class it extends."""
-    names = []
-    for klass in reversed(cls.__mro__):
+    return list(declared_defaults(cls))
+
+
+def declared_defaults(cls):
+    """The ``__init__`` parameters of ``cls`` and its bases, with their defaults.
+
+    A subclass's default wins over its base's (``SKLearnClassifier`` may
+    default ``loss`` differently from ``KerasClassifier``).
+    """
+    defaults = {}
+    for klass in cls.__mro__:
         init = vars(klass).get("__init__")
         if init is None or klass is object:
             continue
@@ -100,8 +109,8 @@ def declared_names(cls):
                 parameter.VAR_POSITIONAL,
                 parameter.VAR_KEYWORD,
             ):
-                names.append(parameter.name)
-    return list(dict.fromkeys(names))
+                defaults.setdefault(parameter.name, parameter.default)
+    return defaults
 
 
 def parameter_names(estimator):
@@ -147,8 +156,12 @@ def builder_arguments(builder, params, declared, injected, strict=True):
         The model builder.
     params : dict
         All estimator parameters (``get_params(deep=False)``).
-    declared : collection of str
-        Names of the estimator's own ``__init__`` parameters.
+    declared : dict
+        The estimator's own ``__init__`` parameters and their defaults. One
+        of them reaches a builder argument of the same name only when the
+        user set it (its value is not the default): a builder's own default
+        (``create_model(optimizer="adam")``) is never replaced by the
+        estimator's (``optimizer="auto"``).
     injected : dict
         Values the estimator supplies itself (``meta``, ``compile_kwargs``,
         ``params``), passed only when the builder asks for them by name or
@@ -174,7 +187,7 @@ def builder_arguments(builder, params, declared, injected, strict=True):
     arguments = {}
     for key, value in params.items():
         if key in declared:
-            if key in names:
+            if key in names and not _is_default(value, declared[key]):
                 arguments[key] = value
         elif "__" not in key:
             consumed = is_keras_keyword(key) or is_knob(key)
@@ -194,6 +207,15 @@ def builder_arguments(builder, params, declared, injected, strict=True):
         if name in names or (var_keyword and name not in ("X", "y")):
             arguments[name] = injected[name]
     return arguments
+
+
+def _is_default(value, default):
+    """Whether ``value`` is the declared default (the user did not set it)."""
+    if value is default:
+        return True
+    if isinstance(default, (str, int, float, bool, type(None))) and type(value) is type(default):
+        return value == default
+    return False
 
 
 def accepts_builder_argument(builder, key):

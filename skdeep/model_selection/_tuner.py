@@ -2,13 +2,22 @@
 
 Keras Tuner code defines its hyperparameters inside the model function:
 ``units = hp.Int("units", 32, 512, step=32)``. :func:`from_keras_tuner` runs
-that function once with a recording stand-in for ``hp`` (Keras Tuner itself
-is not needed), and returns a builder whose keyword arguments are those
+that function with a recording stand-in for ``hp`` (Keras Tuner itself is
+not needed), and returns a builder whose keyword arguments are those
 hyperparameters, plus a search space for scikit-learn's searches.
+
+Hyperparameters defined inside ``hp.conditional_scope(parent, values)``
+exist only when the parent takes one of those values. The function is run
+again for each such value, so that every branch's hyperparameters are
+found, and the space becomes a list of dicts, one per branch, as
+``GridSearchCV`` and ``RandomizedSearchCV`` take it: a conditional
+hyperparameter is searched only together with the parent values it
+belongs to.
 """
 
 import contextlib
 import inspect
+import itertools
 import math
 
 import numpy as np
@@ -34,10 +43,16 @@ class _Recorder:
     def __init__(self, values=None):
         self.values = dict(values or {})
         self.space, self.defaults = {}, {}
+        self.conditions = {}  # name -> ((parent, values), ...) of its enclosing scopes
+        self.scopes_seen = set()  # every scope entered, even one defining nothing this run
+        self._scopes = []
 
     def _value(self, name, default, distribution):
         self.space.setdefault(name, distribution)
         self.defaults.setdefault(name, default)
+        self.conditions.setdefault(name, tuple(self._scopes))
+        if not self.active(name, self.values):
+            return None  # as Keras Tuner: a hyperparameter of an inactive branch is None
         return self.values.get(name, default)
 
     def Int(self, name, min_value, max_value, step=None, sampling="linear", default=None):
@@ -73,8 +88,77 @@ class _Recorder:
 
     @contextlib.contextmanager
     def conditional_scope(self, parent_name, parent_values):
-        """Keras Tuner's conditional scope: every hyperparameter is defined here."""
-        yield
+        """Keras Tuner's conditional scope: what is defined inside depends on the parent."""
+        if not isinstance(parent_values, (list, tuple)):
+            parent_values = [parent_values]
+        self._scopes.append((parent_name, tuple(parent_values)))
+        self.scopes_seen.add(self._scopes[-1])
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+
+    def active(self, name, values):
+        """Whether ``name``'s conditions hold for the parent ``values``."""
+        return all(values.get(p, self.defaults.get(p)) in v for p, v in self.conditions[name])
+
+
+def _explore(build_model):
+    """Run ``build_model`` until every conditional branch's hyperparameters are recorded."""
+    recorder, tried = _Recorder(), set()
+    build_model(recorder)
+    for _ in range(200):  # each run may reveal scopes nested in a new branch
+        pending = [
+            (parent, value)
+            for parent, values in sorted(recorder.scopes_seen, key=repr)
+            for value in values
+            if (parent, value) not in tried
+        ]
+        if not pending:
+            return recorder
+        parent, value = pending[0]
+        tried.add((parent, value))
+        run = _Recorder({parent: value})
+        build_model(run)
+        recorder.scopes_seen |= run.scopes_seen
+        for name in run.space:
+            if name not in recorder.space:
+                recorder.space[name] = run.space[name]
+                recorder.defaults[name] = run.defaults[name]
+                recorder.conditions[name] = run.conditions[name]
+    raise ValueError(
+        "from_keras_tuner: build_model defines conditional hyperparameters in more than "
+        "200 branches; write the search space by hand."
+    )
+
+
+def _branches(recorder):
+    """The search space as one dict per branch of the conditional scopes."""
+    parents = sorted({p for scopes in recorder.conditions.values() for p, _ in scopes})
+    for parent in parents:
+        if parent not in recorder.space or not isinstance(recorder.space[parent], list):
+            raise ValueError(
+                f"from_keras_tuner: hyperparameters are conditional on {parent!r}, which is "
+                "not a Choice, Boolean or stepped hyperparameter defined before them; a "
+                "search space can only branch on a list of values."
+            )
+    space, branches = recorder.space, []
+    for combination in itertools.product(*(space[p] for p in parents)):
+        values = dict(zip(parents, combination, strict=True))
+        active = [name for name in space if recorder.active(name, values)]
+        branch = {name: [values[name]] if name in values else space[name] for name in active}
+        if branch not in branches:
+            branches.append(branch)
+    if len(parents) == 1:  # one parent: its values with the same branch share a dict
+        merged = {}
+        for branch in branches:
+            key = tuple(sorted(k for k in branch if k != parents[0]))
+            if key in merged:
+                merged[key][parents[0]] = merged[key][parents[0]] + branch[parents[0]]
+            else:
+                merged[key] = dict(branch)
+        branches = list(merged.values())
+    return branches
 
 
 def from_keras_tuner(build_model):
@@ -92,9 +176,12 @@ def from_keras_tuner(build_model):
     builder : callable
         A builder for ``KerasClassifier`` / ``KerasRegressor`` whose keyword
         arguments are the hyperparameters, with their defaults.
-    space : dict
+    space : dict or list of dict
         The hyperparameters' ranges, for ``RandomizedSearchCV``,
         ``GridSearchCV`` (when every range is a list) or the halving searches.
+        With ``hp.conditional_scope``, a list of dicts: one per branch, each
+        with the parent values it stands for and the hyperparameters that
+        exist there.
 
     Examples
     --------
@@ -112,10 +199,24 @@ def from_keras_tuner(build_model):
     {'units': [8, 16, 24, 32], 'learning_rate': [0.01, 0.001]}
     >>> builder(units=16).layers[0].units
     16
+
+    Conditional hyperparameters give one dict per branch:
+
+    >>> def build_branching(hp):
+    ...     kind = hp.Choice("kind", ["small", "big"])
+    ...     with hp.conditional_scope("kind", ["big"]):
+    ...         units = hp.Int("big_units", 64, 128, step=64) if kind == "big" else 4
+    ...     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(units),
+    ...                               keras.layers.Dense(3, activation="softmax")])
+    ...     model.compile("adam", "sparse_categorical_crossentropy")
+    ...     return model
+    >>> from_keras_tuner(build_branching)[1]
+    [{'kind': ['small']}, {'kind': ['big'], 'big_units': [64, 128]}]
     """
-    recorder = _Recorder()
-    build_model(recorder)
-    space, defaults = dict(recorder.space), dict(recorder.defaults)
+    recorder = _explore(build_model)
+    conditional = any(recorder.conditions.values())
+    space = _branches(recorder) if conditional else dict(recorder.space)
+    defaults = dict(recorder.defaults)
 
     def builder(**hyperparameters):
         return build_model(_Recorder({**defaults, **hyperparameters}))

@@ -158,7 +158,8 @@ def make_optimizer(optimizer, options, knobs=None, steps_per_epoch=None):
     >>> round(float(make_optimizer("adam", {}, {"learning_rate": 0.02}).learning_rate), 6)
     0.02
     """
-    knobs = dict(knobs or {})
+    knobs, options = dict(knobs or {}), dict(options)
+    legacy_decay = options.pop("decay", None)
     _check_learning_rate_routes(options, knobs)
     if isinstance(optimizer, str):
         optimizer = _optimizer_class(optimizer)
@@ -176,7 +177,39 @@ def make_optimizer(optimizer, options, knobs=None, steps_per_epoch=None):
             f"optimizer must be a Keras optimizer name, class or instance. "
             f"Received: optimizer={optimizer!r} of type {type(optimizer).__name__}."
         )
-    return _apply_knobs(instance, knobs, steps_per_epoch)
+    instance = _apply_knobs(instance, knobs, steps_per_epoch)
+    if legacy_decay is not None:
+        instance = _legacy_decay(instance, legacy_decay, knobs)
+    return instance
+
+
+def _legacy_decay(optimizer, decay, knobs):
+    """``optimizer__decay``: the old Keras argument, as old Keras applied it.
+
+    Keras 2 optimizers took ``decay`` and divided the learning rate by
+    ``1 + decay * step`` at every optimizer step; Keras 3 dropped the
+    argument (it warns and ignores it). skdeep turns it into the same
+    schedule, Keras' ``InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)``.
+    skdeep's own ``decay=`` knob is per epoch; setting both is an error.
+    """
+    decay = _checks.non_negative("optimizer__decay", decay)
+    if knobs.get("decay") or knobs.get("decay_rate", 1.0) != 1.0:
+        raise ValueError(
+            f"optimizer__decay={decay!r} (old Keras' decay per optimizer step) and skdeep's "
+            f"decay={knobs.get('decay')!r} / decay_rate={knobs.get('decay_rate')!r} (per "
+            "epoch) both set a learning-rate decay. Keep one of them."
+        )
+    if not decay:
+        return optimizer
+    config = optimizer.get_config()
+    initial = config.get("learning_rate")
+    if not isinstance(initial, (int, float)):
+        raise ValueError(
+            f"optimizer__decay={decay!r} needs a constant initial learning rate, but the "
+            "optimizer already has a learning-rate schedule. Remove one of them."
+        )
+    schedule = keras.optimizers.schedules.InverseTimeDecay(float(initial), 1, decay)
+    return type(optimizer).from_config({**config, "learning_rate": schedule})
 
 
 def _optimizer_class(name):

@@ -56,6 +56,7 @@ def cnn(
     random_rotation=0.0,
     random_zoom=0.0,
     random_translation=0.0,
+    random_shear=0.0,
     vocabulary_size=None,
     embedding_dim=32,
     embedding_weights=None,
@@ -122,6 +123,10 @@ def cnn(
         Random zoom in or out by up to this fraction.
     random_translation : float, default=0.0
         Random shift by up to this fraction of the height and width.
+    random_shear : float, default=0.0
+        Random shear, horizontally and vertically, by up to this factor
+        (Keras' ``RandomShear``; ``ImageDataGenerator(shear_range=...)``
+        of the tutorials).
     {embedding}
     {weights}
     {optimizer}
@@ -163,7 +168,9 @@ def cnn(
         )
     kernel = _window("kernel_size", kernel_size, rank)
     pool = _window("pool_size", pool_size, rank)
-    x = _augment(x, rank, random_flip, random_rotation, random_zoom, random_translation)
+    x = _augment(
+        x, rank, random_flip, random_rotation, random_zoom, random_translation, random_shear
+    )
     for block, n_filters in enumerate(filters, start=1):
         for _ in range(repeats):
             if padding == "valid":
@@ -235,18 +242,20 @@ def _check_fits(x, window, name, value, block):
         )
 
 
-def _augment(x, rank, flip, rotation, zoom, translation):
+def _augment(x, rank, flip, rotation, zoom, translation, shear):
     """Random image transformations, active only while training."""
     rotation = _checks.non_negative("random_rotation", rotation)
     zoom = _checks.non_negative("random_zoom", zoom)
     translation = _checks.non_negative("random_translation", translation)
+    shear = _checks.non_negative("random_shear", shear)
     if flip is not None:
         flip = _checks.choice("random_flip", flip, _FLIPS)
-    if not (flip or rotation or zoom or translation):
+    if not (flip or rotation or zoom or translation or shear):
         return x
     if rank != 2:
         raise ValueError(
-            "random_flip, random_rotation, random_zoom and random_translation augment "
+            "random_flip, random_rotation, random_zoom, random_translation and "
+            "random_shear augment "
             f"2-D images, but each sample here has shape {tuple(x.shape[1:])}. Set them "
             "to None / 0, or pass input_shape=(height, width, channels)."
         )
@@ -258,4 +267,6 @@ def _augment(x, rank, flip, rotation, zoom, translation):
         x = keras.layers.RandomZoom(zoom)(x)
     if translation:
         x = keras.layers.RandomTranslation(translation, translation)(x)
+    if shear:
+        x = keras.layers.RandomShear(shear, shear)(x)
     return x
