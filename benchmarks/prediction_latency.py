@@ -1,7 +1,8 @@
 """Prediction latency: skdeep against raw Keras and the other wrappers.
 
 Every contender predicts with the same trained 12-8-1 network on Pima-sized
-data (8 features); times are medians over repetitions, and the table gives
+data (8 features), and skdeep's transformer gives that network's last hidden
+layer; times are medians over repetitions, and the table gives
 each one's ratio to skdeep. Peers that are not installed are reported as such.
 
 Run: ``python -m benchmarks.prediction_latency`` (``--smoke`` for a one-repetition
@@ -18,7 +19,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from benchmarks._common import seconds as measure  # noqa: E402
-from skdeep import KerasClassifier  # noqa: E402
+from skdeep import KerasClassifier, KerasTransformer  # noqa: E402
 
 
 def build(meta=None, units=1):
@@ -44,6 +45,10 @@ def contenders(X, y):
     raw = ours.model_
     found.append(("keras predict_on_batch", lambda rows: raw.predict_on_batch(rows)))
     found.append(("keras model.predict", lambda rows: raw.predict(rows, verbose=0)))
+    # The same network as a transformer: the 8-unit layer's activations, from
+    # a feature model made once and reused (the goal: within 2x of predict_proba).
+    features = KerasTransformer(ours, layer=-2).fit(X, y)
+    found.append(("skdeep KerasTransformer.transform", features.transform))
     try:
         from keras.wrappers import SKLearnClassifier
 

@@ -1,10 +1,21 @@
-"""Process-wide settings of skdeep, in scikit-learn's ``set_config`` style."""
+"""skdeep's settings, in scikit-learn's ``set_config`` style: per thread, read at each fit.
+
+As scikit-learn's own configuration, the settings belong to the thread (and
+the ``contextvars`` context) that sets them: ``config_context`` in one thread
+never changes how a fit running in another thread feeds its data. A new
+thread starts from the defaults and the environment variable
+``SKDEEP_FAST_FEEDING``, which parallel worker processes inherit.
+"""
 
 import contextlib
+import contextvars
 import os
+from types import MappingProxyType
 
 _DEFAULTS = {"fast_feeding": True}
-_config = {}
+#: The settings this thread changed (set_config / config_context), on top of
+#: the defaults and the environment.
+_CHANGED = contextvars.ContextVar("skdeep_config", default=MappingProxyType({}))
 
 
 def _from_environment():
@@ -13,7 +24,7 @@ def _from_environment():
 
 
 def get_config():
-    """Return the current settings, as a new dict.
+    """Return the current settings of this thread, as a new dict.
 
     Returns
     -------
@@ -26,17 +37,17 @@ def get_config():
     >>> skdeep.get_config()["fast_feeding"]
     True
     """
-    return {**_DEFAULTS, **_from_environment(), **_config}
+    return {**_DEFAULTS, **_from_environment(), **_CHANGED.get()}
 
 
 def set_config(fast_feeding=None):
-    """Change skdeep's settings for this process.
+    """Change skdeep's settings for this thread.
 
     Parameters
     ----------
     fast_feeding : bool, optional
         Let skdeep run a whole epoch per compiled call and feed small
-        models from one input pipeline (see ``skdeep/estimators/_feeding.py``).
+        models from one input pipeline (see ``skdeep/_fit/sources.py``).
         What is learned is the same either way; False gives Keras' own
         per-batch loop, for debugging or for comparison. The environment
         variable ``SKDEEP_FAST_FEEDING=0`` sets the default, also in the
@@ -45,12 +56,12 @@ def set_config(fast_feeding=None):
     if fast_feeding is not None:
         if not isinstance(fast_feeding, bool):
             raise ValueError(f"fast_feeding must be True or False; received {fast_feeding!r}.")
-        _config["fast_feeding"] = fast_feeding
+        _CHANGED.set(MappingProxyType({**_CHANGED.get(), "fast_feeding": fast_feeding}))
 
 
 @contextlib.contextmanager
 def config_context(**settings):
-    """Change settings inside a ``with`` block only.
+    """Change settings inside a ``with`` block only (this thread only).
 
     Parameters
     ----------
@@ -69,10 +80,9 @@ def config_context(**settings):
     ...     skdeep.get_config()["fast_feeding"]
     False
     """
-    saved = dict(_config)
-    set_config(**settings)
+    token = _CHANGED.set(_CHANGED.get())
     try:
+        set_config(**settings)
         yield
     finally:
-        _config.clear()
-        _config.update(saved)
+        _CHANGED.reset(token)

@@ -156,6 +156,54 @@ def test_a_bad_no_workers_timeout_gets_an_error_naming_it(timeout):
         pass
 
 
+@pytest.mark.parametrize("pin_gpus", ["no", 0, None])
+def test_a_pin_gpus_that_is_not_a_bool_is_refused(pin_gpus):
+    with (
+        pytest.raises(ValueError, match="pin_gpus must be True or False"),
+        dask_backend(pin_gpus=pin_gpus),
+    ):
+        pass
+
+
+def _environment(names):
+    import os
+
+    return {name: os.environ.get(name) for name in names}
+
+
+def _unset(name):
+    import os
+
+    os.environ.pop(name, None)
+
+
+def test_a_worker_keeps_its_own_settings_and_gets_back_what_a_search_changed(iris):
+    X, y = iris
+    names = ("OMP_NUM_THREADS", "CUDA_VISIBLE_DEVICES")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            env={"OMP_NUM_THREADS": "7"},  # the workers' own choice
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        bare, chosen = sorted(client.scheduler_info()["workers"])
+        client.run(_unset, "OMP_NUM_THREADS", workers=[bare])  # this one has no setting
+        before = client.run(_environment, names)
+        with dask_backend(client):
+            cross_val_score(KerasClassifier("mlp", epochs=1), X, y, cv=2, n_jobs=-1)
+            during = client.run(_environment, names)
+        after = client.run(_environment, names)
+    assert during[chosen]["OMP_NUM_THREADS"] == "7"  # the worker's own, kept
+    assert during[bare]["OMP_NUM_THREADS"] == "1"  # its share of the host, while searching
+    assert after == before  # and put back when the search ends
+    assert before[bare]["OMP_NUM_THREADS"] is None
+
+
 def test_without_dask_the_error_names_the_extra():
     message = _enter_dask_backend("sys.modules['distributed'] = None")
     assert "ImportError" in message and "pip install 'scikit-deep[dask]'" in message

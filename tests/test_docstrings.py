@@ -97,3 +97,49 @@ def _load(name):
             obj = inspect.getattr_static(obj, attribute)
         return getattr(obj, "fget", getattr(obj, "__func__", obj))
     raise ImportError(name)
+
+
+def _estimator_classes():
+    from sklearn.base import BaseEstimator
+
+    found = {}
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) and issubclass(obj, BaseEstimator):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return found
+
+
+ESTIMATOR_CLASSES = _estimator_classes()
+
+
+@pytest.mark.parametrize("name", sorted(ESTIMATOR_CLASSES))
+def test_the_parameters_are_written_once_signature_constraints_and_docs_agree(name):
+    cls = ESTIMATOR_CLASSES[name]
+    signature = [
+        p.name
+        for p in inspect.signature(cls.__init__).parameters.values()
+        if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    documented = [
+        item.name.split(":")[0].strip() for item in NumpyDocString(cls.__doc__)["Parameters"]
+    ]
+    documented = [n for part in documented for n in part.replace(" ", "").split(",")]
+    constraints = getattr(cls, "_parameter_constraints", {})
+    assert set(constraints) == set(signature), "constraints and signature differ"
+    assert [n for n in documented if not n.startswith("**")] == signature
+
+
+@pytest.mark.parametrize("name", ["SKLearnClassifier", "SKLearnRegressor"])
+def test_the_keras_wrapper_classes_keep_every_other_parameter_at_its_default(name):
+    from skdeep import wrappers
+
+    cls = getattr(wrappers, name)
+    base = cls.__mro__[2]  # KerasClassifier or KerasRegressor, after the mixin
+    own = set(inspect.signature(cls.__init__).parameters)
+    for parameter in inspect.signature(base.__init__).parameters.values():
+        if parameter.name in own or parameter.kind == parameter.VAR_KEYWORD:
+            continue
+        assert getattr(cls, parameter.name) == parameter.default, parameter.name

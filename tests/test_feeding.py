@@ -6,7 +6,7 @@ import pytest
 
 import skdeep
 from skdeep import KerasClassifier, KerasRegressor
-from skdeep.estimators import _feeding
+from skdeep._fit import sources as _feeding
 
 tensorflow_only = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow", reason="the one-pipeline feed is TensorFlow's"
@@ -35,7 +35,7 @@ def regression(iris):
 @tensorflow_only
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_the_pipeline_gives_whole_epochs_of_aligned_rows_in_the_documented_order(shuffle):
-    from skdeep.estimators._tensorflow import epochs_dataset
+    from skdeep._framework.tensorflow import epochs_dataset
 
     rows = np.arange(23)
     dataset = epochs_dataset((rows * 10, rows, rows / 2), batch_size=5, shuffle=shuffle, seed=7)
@@ -93,10 +93,10 @@ def test_the_switch_is_read_from_the_environment_that_workers_inherit(monkeypatc
         skdeep.set_config(fast_feeding="yes")
 
 
-def test_steps_per_execution_is_given_to_compile_where_skdeep_compiles(iris):
+def test_a_small_model_runs_a_whole_epoch_per_call_where_skdeep_compiles(iris):
     X, y = iris
     clf = KerasClassifier("mlp", hidden_layer_sizes=(4,), batch_size=50, epochs=1).fit(X, y)
-    assert clf.model_.get_compile_config()["steps_per_execution"] == 3
+    assert clf.model_.steps_per_execution == 3
 
 
 def test_large_models_keep_one_step_per_call(iris):

@@ -29,7 +29,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 import skdeep
 from skdeep import KerasClassifier, KerasRegressor
-from skdeep.estimators._persistence import PickledByValue, PickledModel
+from skdeep._fit.persistence import PickledByValue, PickledModel
 from skdeep.serialization import (
     ClearedParameterWarning,
     DamagedFileError,
@@ -97,7 +97,7 @@ def test_a_pickle_payload_in_a_skops_member_never_runs(tmp_path):
         {"parts/0.skops": skops.io.dumps(clf)},
     )
     untrusted = skdeep.get_untrusted(path)
-    assert "skdeep.estimators._persistence.PickledByValue" in untrusted
+    assert "skdeep._fit.persistence.PickledByValue" in untrusted
     with pytest.raises(UntrustedContentError, match="never loads") as error:
         skdeep.load(path)
     assert "trusted=" not in str(error.value)  # never suggests trusting what unpickles

@@ -61,7 +61,8 @@ def test_a_misspelt_builder_argument_fails_at_fit_listing_the_real_ones(iris):
 def test_builders_called_directly_return_compiled_models():
     model = mlp(META, hidden_layer_sizes=(5,))
     assert model.compiled and model.loss == "sparse_categorical_crossentropy"
-    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
+    # The same default optimizer as KerasClassifier(model="mlp") (issue 25).
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
     compiled = mlp(META, {"optimizer": keras.optimizers.Adam(), "loss": "categorical_crossentropy"})
     assert isinstance(compiled.optimizer, keras.optimizers.Adam)
     assert compiled.loss == "categorical_crossentropy"

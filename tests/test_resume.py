@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from skdeep import KerasClassifier
-from skdeep.estimators._resume import FOLDER, STATE, BackupMismatchError, session
+from skdeep._fit.resume import FOLDER, STATE, Backup, BackupMismatchError
 
 SCRIPT = Path(__file__).with_name("resume_script.py")
 ROOT = Path(__file__).parents[1]
@@ -223,11 +223,13 @@ def test_a_backup_claiming_an_absurd_epoch_is_refused(iris, interrupted):
 
 def test_a_backup_dir_in_use_by_a_running_fit_is_refused(iris, tmp_path):
     X, y = iris
-    with (
-        session(tmp_path, seed=0),  # another fit holds the folder
-        pytest.raises(BackupMismatchError, match="in use by another fit"),
-    ):
-        _classifier(tmp_path).fit(X, y)
+    running = Backup(tmp_path / FOLDER, seed=0)  # another fit holds the folder
+    try:
+        with pytest.raises(BackupMismatchError, match="in use by another fit"):
+            _classifier(tmp_path).fit(X, y)
+    finally:
+        running.release()
+    _classifier(tmp_path).fit(X, y)  # free again once that fit ends
 
 
 def test_a_backup_left_by_an_older_skdeep_is_refused_with_advice(iris, tmp_path):

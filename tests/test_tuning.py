@@ -148,7 +148,7 @@ def test_validation_fraction_is_shuffled_and_stratified_unlike_validation_split(
     by_split = _clf(epochs=1, validation_split=0.2, metrics=["accuracy"]).fit(X, y)
     by_fraction = _clf(epochs=1, validation_fraction=0.2, metrics=["accuracy"]).fit(X, y)
     assert "val_accuracy" in by_fraction.history_ and "val_accuracy" in by_split.history_
-    from skdeep.estimators._holdout import split
+    from skdeep._fit.data import holdout_split as split
 
     _, _, _, (X_val, y_val) = split(_clf(validation_fraction=0.2), X, y, None)
     assert sorted(np.bincount(y_val).tolist()) == [10, 10, 10]  # every class, in proportion

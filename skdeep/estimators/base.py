@@ -1,16 +1,20 @@
-"""The estimator template shared by :class:`KerasClassifier` and :class:`KerasRegressor`.
+"""The estimator template shared by the Keras estimators (classifier, regressor, wrappers).
 
-Public methods are thin. ``fit``, ``partial_fit`` and ``initialize`` run one
-chain of private steps: validate the data, learn the targets, build and
-compile the model, train it, record the history. The chain runs inside
-:func:`_atomic`: if anything raises (a bad builder, malformed validation
-data, a diverging loss, ``KeyboardInterrupt``), the estimator is put back
-exactly as it was before the call. Subclasses fill in the target steps
+Public methods are thin. ``fit``, ``partial_fit`` and ``initialize`` plan
+the fit once (:func:`skdeep._fit.parameters.plan_fit`), then run one chain of
+steps, each a module of :mod:`skdeep._fit` entered once: the data (or the
+batches of a dataset), the model built and compiled, the training. The chain
+runs on a copy of the estimator and the result is swapped in when it
+succeeds: if anything raises (a bad builder, malformed validation data, a
+diverging loss, ``KeyboardInterrupt``), the estimator is left exactly as it
+was, and a thread predicting meanwhile sees the old fitted state or the new
+one, never a mix. Subclasses fill in the target steps declared below
 (``_learn_targets``, ``_check_targets``, ``_target_meta``,
-``_configure_outputs``, ``_encode_targets``, ``_fit_weights``) and what
-the model's outputs mean.
+``_default_loss``, ``_configure_outputs``, ``_encode_targets``,
+``_fit_weights``) and what the model's outputs mean.
 """
 
+import contextlib
 import os
 from numbers import Integral, Real
 
@@ -20,25 +24,9 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep._doc_links import DocumentationLinks
-from skdeep.estimators import (
-    _batches,
-    _building,
-    _data,
-    _distribution,
-    _feeding,
-    _output_steps,
-    _outputs,
-    _params,
-    _persistence,
-    _prediction,
-    _resume,
-    _training,
-)
-from skdeep.estimators import _model_source as source
-from skdeep.estimators import _validation as check
-from skdeep.estimators._params import fit_options
-from skdeep.estimators._seeding import seed_from_random_state, seeded
-from skdeep.estimators._threads import limit_framework_threads
+from skdeep._fit import building, data, parameters, persistence, prediction, training
+from skdeep._fit.parameters import FIT, INITIALIZE, PARTIAL_FIT, plan_fit
+from skdeep._framework.process import STATE, limit_framework_threads, seeded
 
 _NOT_PICKLED = ("callbacks_",)
 
@@ -139,7 +127,7 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         dict
             Parameter names mapped to their values.
         """
-        return _params.get_params(self, deep)
+        return parameters.get_params(self, deep)
 
     def set_params(self, **params):
         """Set parameters; builder arguments and ``prefix__`` keys are allowed.
@@ -162,15 +150,15 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         self
             The estimator.
         """
-        _params.set_params(self, params, source.peek)
+        parameters.set_params(self, params, parameters.peek)
         return self
 
     # Public API
     #: scikeras' names for what each destination accepts, kept for code that reads them.
-    _fit_kwargs = _params.SCIKERAS_FIT_KWARGS
-    _predict_kwargs = _params.SCIKERAS_PREDICT_KWARGS
-    _compile_kwargs = _params.SCIKERAS_COMPILE_KWARGS
-    _routing_prefixes = frozenset(_params.ROUTING_PREFIXES)
+    _fit_kwargs = parameters.SCIKERAS_FIT_KWARGS
+    _predict_kwargs = parameters.SCIKERAS_PREDICT_KWARGS
+    _compile_kwargs = parameters.SCIKERAS_COMPILE_KWARGS
+    _routing_prefixes = frozenset(parameters.ROUTING_PREFIXES)
 
     @property
     def __name__(self):
@@ -223,13 +211,8 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         self
             The fitted estimator.
         """
-        kwargs = {**(getattr(self, "fit_kwargs", None) or {}), **kwargs}  # Keras' wrappers
-        epochs = kwargs.pop("epochs", getattr(self, "fit__epochs", self.epochs))
         self._validate_params()
-        if _batches.is_batches(X):  # a keras.utils.PyDataset: a fresh fit from its batches
-            return _batches.fit_estimator(self, X, y, sample_weight, kwargs, epochs)
-        continuing = self.warm_start and self.initialized_
-        return self._fit(X, y, sample_weight, kwargs, epochs, continuing)
+        return self._run(plan_fit(self, X, y, sample_weight, kwargs, FIT))
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train for one epoch, building the model on the first call.
@@ -254,14 +237,8 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         return self._partial_fit(X, y, sample_weight, kwargs, None)
 
     def _partial_fit(self, X, y, sample_weight, kwargs, classes):
-        for name in ("epochs", "initial_epoch"):
-            if name in kwargs:
-                raise TypeError(
-                    f"Invalid argument {name}= to partial_fit: it always trains one "
-                    "epoch, continuing from the last one. Call fit for several epochs."
-                )
         self._validate_params()
-        return self._fit(X, y, sample_weight, kwargs, 1, self.initialized_, classes)
+        return self._run(plan_fit(self, X, y, sample_weight, kwargs, PARTIAL_FIT, classes))
 
     def initialize(self, X, y):
         """Build and compile the model for ``X`` and ``y`` without training it.
@@ -280,91 +257,148 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
             the model came trained) or to continue with ``partial_fit``.
         """
         self._validate_params()
-        limit_framework_threads()
-        with _training.atomic(self, None), seeded(seed_from_random_state(self.random_state)):
-            options = fit_options(self, {})
-            data = self._prepare(X, y, None, options, reset=True, classes=None)
-            with _distribution.building(_distribution.resolve(self.distribution)):
-                self._build(data, options, copy_instance=False)
-            self.history_, self.n_iter_, self.loss_curve_ = {}, 0, []
-        return self
+        return self._run(plan_fit(self, X, y, None, {}, INITIALIZE))
 
     # The fit chain
-    def _fit(self, X, y, sample_weight, call_options, epochs, continuing, classes=None):
-        limit_framework_threads()
-        if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
-            raise ValueError(f"Invalid epochs={epochs!r}: expected a positive integer.")
-        options = fit_options(self, call_options)
-        _prediction.options(self)  # fail now, not after training, on bad predict__ options
-        seed = seed_from_random_state(self.random_state)
-        if seed is not None and continuing:
-            seed += self.n_iter_  # continued training: new shuffles
-        distribution = _distribution.resolve(self.distribution)
-        backup_dir = None if continuing else self.backup_dir
-        with (
-            _training.atomic(self, self.model_ if continuing else None),
-            _resume.session(backup_dir, seed) as backup,
-        ):
-            seed = seed if backup is None else backup.seed
+    def _run(self, plan):
+        """Run the steps of ``plan`` on a copy of the estimator; swap the result in at the end."""
+        if not STATE["threads_applied"]:
+            limit_framework_threads()
+        staged = object.__new__(type(self))
+        object.__setattr__(staged, "__dict__", dict(self.__dict__))
+        model = self.model_ if plan.continuing else None
+        session = contextlib.nullcontext()
+        if plan.backup_dir is not None:
+            from skdeep._fit import resume
+
+            session = resume.session(plan)
+        with training.rollback_on_failure(model), session as backup:
+            seed = plan.seed if backup is None else backup.seed
             with seeded(seed):
-                data = self._prepare(X, y, sample_weight, options, not continuing, classes)
-                if not continuing:
-                    with _distribution.building(distribution):
-                        self._build(data, options)
-                with _distribution.training(distribution):
-                    self._train(data, options, int(epochs), seed, continuing, distribution, backup)
+                if plan.source == "batches":
+                    from skdeep._fit import sources
+
+                    prepared = sources.prepare_batches(staged, plan)
+                else:
+                    prepared = data.prepare(staged, plan)
+                if not plan.continuing:
+                    building.build(staged, plan, prepared)
+                if plan.mode == INITIALIZE:
+                    staged.history_, staged.n_iter_, staged.loss_curve_ = {}, 0, []
+                else:
+                    training.train(staged, plan, prepared, seed, backup)
+        object.__setattr__(self, "__dict__", staged.__dict__)  # one step for readers
         return self
 
-    def _prepare(self, X, y, sample_weight, options, reset, classes):
-        return _data.prepare(self, X, y, sample_weight, options, reset, classes)
+    # The target steps: what a subclass declares about its outputs
+    def _learn_targets(self, y, classes):
+        """Learn what the targets are, in a fresh fit (``classes_``, ``n_outputs_``, ...).
+
+        Parameters
+        ----------
+        y : ndarray or DataFrame
+            The validated training targets.
+        classes : array-like or None
+            Every class, when the caller declared them (``partial_fit``).
+        """
+        raise NotImplementedError
+
+    def _check_targets(self, y):
+        """Check that targets of a continued fit or of validation data match the first fit's.
+
+        Parameters
+        ----------
+        y : ndarray or DataFrame
+            Validated targets.
+        """
+        raise NotImplementedError
+
+    def _target_meta(self):
+        """What the builder's ``meta`` says about the targets.
+
+        Returns
+        -------
+        dict
+            ``n_outputs_``, ``target_type_`` and, where the estimator knows the
+            output layer that fits, ``output_units_``, ``output_activation_``
+            and ``loss_``.
+        """
+        raise NotImplementedError
+
+    def _default_loss(self, model, shapes):
+        """The loss to compile ``model`` with when ``loss`` is None, and whether it takes logits.
+
+        Parameters
+        ----------
+        model : keras.Model
+            The built model.
+        shapes : list or dict
+            Its per-sample output shapes.
+
+        Returns
+        -------
+        loss : str or keras.losses.Loss
+        from_logits : bool
+        """
+        raise NotImplementedError
+
+    def _configure_outputs(self, model, shapes):
+        """Check the compiled model's outputs against the targets; choose the encoding form.
+
+        Parameters
+        ----------
+        model : keras.Model
+            The compiled model.
+        shapes : list or dict
+            Its per-sample output shapes.
+        """
+        raise NotImplementedError
+
+    def _encode_targets(self, y):
+        """The targets in the form the compiled loss needs.
+
+        Parameters
+        ----------
+        y : ndarray or DataFrame
+            Validated targets.
+
+        Returns
+        -------
+        object
+            What ``model.fit`` takes as ``y``.
+        """
+        raise NotImplementedError
+
+    def _fit_weights(self, y, sample_weight, class_weight=None):
+        """Per-sample training weights: ``sample_weight`` combined with class weights.
+
+        Parameters
+        ----------
+        y : ndarray or DataFrame
+            Validated targets.
+        sample_weight : ndarray or None
+            Checked sample weights.
+        class_weight : dict, str or None
+            ``fit__class_weight`` or ``fit(class_weight=...)``; None reads the
+            estimator's own parameter, where it has one.
+
+        Returns
+        -------
+        ndarray or None
+        """
+        raise NotImplementedError
 
     def _encode_features(self, X, reset):
-        return _data.encode_features(self, X, reset)
-
-    def _build(self, data, options, copy_instance=True):
-        self.model_ = _building.build(self, data, options, copy_instance)
-        _building.record_vocabularies(self, self.model_)
-
-    def _train(self, data, options, epochs, seed, continuing, distribution=None, backup=None):
-        model = self.model_
-        wrap = getattr(self, "_output_wrap", None)
-        if data["val"] is not None:
-            X_val, y_val, *weights = data["val"]
-            weights = [_outputs.arrange_weights(self, w) for w in weights]
-            options["validation_data"] = (X_val, source.wrap_targets(y_val, wrap), *weights)
-        previous = self.history_ if continuing else (backup.history if backup else {})
-        callbacks = _training.fit_callbacks(self, options, previous, seed)
-        rows = len(data["y"])
-        batch_size = check.batch_size(options.pop("batch_size"), "batch_size", rows) or 32
-        if options.get("validation_batch_size") is not None:
-            size = options["validation_batch_size"]
-            options["validation_batch_size"] = check.batch_size(size, "validation_batch_size", rows)
-        y = source.wrap_targets(_output_steps.steps(self)._encode_targets(data["y"]), wrap)
-        weights = _outputs.arrange_weights(self, data["weights"])
-        start, end = (self.n_iter_, self.n_iter_ + epochs) if continuing else (0, epochs)
-        if backup is not None:
-            arrays = [data["X"], y, weights, options.get("validation_data")]
-            record = _resume.record(self, options, batch_size, arrays)
-            backup.check(record, epochs)
-            restored = backup.restore(model, callbacks)
-            callbacks.append(backup.callback(record, callbacks, restored))
-            start = backup.start
-            end = start if backup.stopped else end
-        options = {**options, "callbacks": callbacks}
-        X, y, weights = _distribution.even_batches(
-            distribution, data["X"], y, weights, batch_size, options
-        )
-        arguments = _feeding.fit_arguments(
-            model, X, y, weights, options, batch_size, seed, resumable=backup is not None
-        )
-        with _training.retracing_warning_hidden(), _training.traced_graphs_freed_with(model):
-            history = model.fit(initial_epoch=start, epochs=end, **arguments)
-        _training.record_training(self, model, history, previous, end, callbacks)
+        return data.encode_features(self, X, reset)
 
     # Prediction and scoring
     def _predict_raw(self, X, **kwargs):
         """Model outputs for validated ``X``, as float64 NumPy arrays."""
-        return _prediction.raw_outputs(self, X, kwargs)
+        return prediction.raw_outputs(self, X, kwargs)
+
+    def _fitted_view(self):
+        """This estimator, reading one fitted state throughout (another thread may refit)."""
+        return prediction.fitted_view(self)
 
     def score(self, X, y, sample_weight=None):
         """Return the score of ``predict(X)`` against ``y`` by :meth:`scorer`.
@@ -383,23 +417,27 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
         float
             The score (accuracy for classifiers, R² for regressors).
         """
-        if self.outputs is not None:
-            check_is_fitted(self, "model_")
-            return _outputs.score(self, X, y, sample_weight)
-        options = _params.routed(vars(self), "score")
+        view = self._fitted_view()
+        if view.outputs is not None:
+            check_is_fitted(view, "model_")
+            from skdeep._fit.targets import score_outputs
+
+            return score_outputs(view, X, y, sample_weight)
+        options = parameters.routed(vars(view), "score")
         if sample_weight is not None:
             options["sample_weight"] = sample_weight
-        return self.scorer(y, self.predict(X), **options)
+        return view.scorer(y, view.predict(X), **options)
 
     # Persistence
     def __getstate__(self):
         state = dict(super().__getstate__())
         for key in _NOT_PICKLED:
             state.pop(key, None)
-        return _persistence.pickled_state(state)
+        return persistence.pickled_state(state)
 
     def __setstate__(self, state):
-        super().__setstate__(_persistence.unpickled_state(state))
+        super().__setstate__(persistence.unpickled_state(state))
+        persistence.with_new_parameters(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -8,12 +8,11 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep.estimators import _outputs, _targets
-from skdeep.estimators import _validation as check
+from skdeep._fit import data
+from skdeep._fit import targets as target_steps
+from skdeep._fit.compiling import default_loss, from_logits, loss_name, output_activation
 from skdeep.estimators._docs import shared_docs
-from skdeep.estimators._probabilities import probabilities
 from skdeep.estimators.base import BaseKerasEstimator
-from skdeep.models._losses import default_loss, from_logits, loss_name, output_activation
 from skdeep.preprocessing.targets import ClassifierTargetEncoder
 
 
@@ -252,7 +251,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         """
         check_is_fitted(self, "target_encoder_")
         if self.outputs is not None:  # several outputs: all labels right (subset accuracy)
-            return _outputs.score(self, X, y, sample_weight)
+            return target_steps.score_outputs(self, X, y, sample_weight)
         if self._own_encoder() and self.target_type_ != "multilabel-indicator":
             self.target_encoder_.encode_labels(y)
         return super().score(X, y, sample_weight=sample_weight)
@@ -264,11 +263,11 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         return isinstance(self.target_encoder_, ClassifierTargetEncoder)
 
     def _learn_targets(self, y, classes):
-        check.check_labels(y)
+        data.check_labels(y)
         self.y_shape_, self.y_dtype_ = np.shape(y), np.asarray(y).dtype
         encoder = self.target_encoder
         if not isinstance(encoder, ClassifierTargetEncoder):
-            _targets.fit_custom(self, encoder, y)
+            target_steps.fit_custom(self, encoder, y)
             self.target_type_ = getattr(encoder, "target_type_", type_of_target(y))
             return
         self.target_encoder_ = encoder.fit(y, classes=classes)
@@ -279,8 +278,13 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         self.n_outputs_expected_ = 1
 
     def _check_targets(self, y):
-        check.check_labels(y)
-        _targets.check_shape(self, y)
+        data.check_labels(y)
+        data.check_target_shape(self, y)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True  # an indicator matrix y: one sigmoid per label
+        return tags
 
     def _multilabel(self):
         return self.target_type_ == "multilabel-indicator"
@@ -321,7 +325,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
 
     def _configure_outputs(self, model, shapes):
         if not self._own_encoder():
-            _targets.expected_outputs(self, model)
+            target_steps.expected_outputs(self, model)
             return
         shape = _single(shapes) or (1,)
         if len(shape) > 1:
@@ -366,7 +370,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 "class_weight needs single-column class labels; for multilabel or custom "
                 "targets pass sample_weight instead."
             )
-        class_weight = check.check_class_weight(class_weight, self.classes_)
+        class_weight = data.check_class_weight(class_weight, self.classes_)
         weights = compute_sample_weight(class_weight, np.ravel(np.asarray(y)))
         if sample_weight is not None:
             weights = weights * sample_weight
@@ -385,7 +389,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
                 "target_encoder to decode several."
             )
         indicator = self.target_encoder_.form == "indicator"
-        return probabilities(raw, getattr(self, "_outputs_logits", False), indicator)
+        return target_steps.probabilities(raw, getattr(self, "_outputs_logits", False), indicator)
 
 
 def _single(shapes):

@@ -11,7 +11,8 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep.estimators import _targets
+from skdeep._fit import data
+from skdeep._fit import targets as target_steps
 from skdeep.estimators._docs import shared_docs
 from skdeep.estimators.base import BaseKerasEstimator
 
@@ -109,10 +110,10 @@ class BaseWrapper(BaseKerasEstimator):
         self.target_encoder_ = None
         encoder = self.target_encoder
         if encoder is not None:
-            _targets.fit_custom(self, encoder, y)
+            target_steps.fit_custom(self, encoder, y)
 
     def _check_targets(self, y):
-        _targets.check_shape(self, y)
+        data.check_target_shape(self, y)
 
     def _target_meta(self):
         return {"n_outputs_": self.n_outputs_, "target_type_": self.target_type_}
@@ -123,7 +124,7 @@ class BaseWrapper(BaseKerasEstimator):
         )
 
     def _configure_outputs(self, model, shapes):
-        _targets.expected_outputs(self, model)
+        target_steps.expected_outputs(self, model)
 
     def _encode_targets(self, y):
         if self.target_encoder_ is not None:

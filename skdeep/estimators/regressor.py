@@ -5,7 +5,8 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep.estimators import _outputs, _targets
+from skdeep._fit import data
+from skdeep._fit import targets as target_steps
 from skdeep.estimators._docs import shared_docs
 from skdeep.estimators.base import BaseKerasEstimator
 
@@ -121,7 +122,7 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
         """
         if self.outputs is not None:
             check_is_fitted(self, "model_")
-            return _outputs.score(self, X, y, sample_weight)
+            return target_steps.score_outputs(self, X, y, sample_weight)
         return super().score(X, y, sample_weight=sample_weight)
 
     def _learn_targets(self, y, classes):
@@ -133,10 +134,10 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
         encoder = self.target_encoder
         self.target_encoder_ = None
         if encoder is not None:
-            _targets.fit_custom(self, encoder, y)
+            target_steps.fit_custom(self, encoder, y)
 
     def _check_targets(self, y):
-        _targets.check_shape(self, y)
+        data.check_target_shape(self, y)
 
     def _target_meta(self):
         return {
@@ -153,7 +154,7 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
 
     def _configure_outputs(self, model, shapes):
         if self.target_encoder_ is not None:
-            _targets.expected_outputs(self, model)
+            target_steps.expected_outputs(self, model)
             return
         if isinstance(shapes, dict) or len(shapes) != 1:
             raise ValueError(

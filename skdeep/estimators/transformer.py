@@ -1,13 +1,14 @@
 """A trained network as a transformer: a layer's activations as features for scikit-learn."""
 
-import keras
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, TransformerMixin, clone
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep._doc_links import DocumentationLinks
-from skdeep.estimators import _training
-from skdeep.estimators import _validation as check
+from skdeep._fit import prediction
 
 
 class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin, BaseEstimator):
@@ -39,6 +40,10 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
         The fitted network (the frozen one itself when frozen).
     n_features_out_ : int
         Columns that ``transform`` returns.
+    n_features_in_ : int
+        Features seen in ``fit`` (the network's).
+    feature_names_in_ : ndarray of str
+        Column names seen in ``fit``, when ``X`` had them.
 
     Examples
     --------
@@ -55,6 +60,12 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
     >>> make_pipeline(features, LogisticRegression()).fit(X, y).predict(X[:2]).shape
     (2,)
     """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "layer": [str, Interval(Integral, None, None, closed="neither"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(self, estimator, *, layer=None, batch_size=1024):
         self.estimator = estimator
@@ -78,10 +89,24 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
         self
             The fitted transformer.
         """
+        self._validate_params()
         estimator = clone(self.estimator)
-        self.estimator_ = estimator.fit(X, y, **fit_params)
-        self.n_features_out_ = int(np.prod(self._features_model().output.shape[1:]))
+        fitted = estimator.fit(X, y, **fit_params)
+        layer = self._chosen_layer(_network(fitted).model_)
+        self.estimator_ = fitted
+        self.n_features_out_ = int(np.prod(layer.output.shape[1:]))
+        if hasattr(fitted, "n_features_in_"):
+            self.n_features_in_ = fitted.n_features_in_
+        if hasattr(fitted, "feature_names_in_"):
+            self.feature_names_in_ = fitted.feature_names_in_
         return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()  # what the network accepts, it accepts
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.input_tags.three_d_array = inner.input_tags.three_d_array
+        return tags
 
     def transform(self, X):
         """The chosen layer's activations for ``X``.
@@ -93,13 +118,13 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
 
         Returns
         -------
-        ndarray of shape (n_samples, n_features_out_)
-            The activations, one row per sample.
+        ndarray of shape (n_samples, n_features_out)
+            The activations, one row per sample (``n_features_out_`` columns).
         """
         check_is_fitted(self, "estimator_")
-        network = _network(self.estimator_)
-        X = network._encode_features(check.check_X(network, X, reset=False), False)
-        outputs = _training.predict(self._features_model(), X, self.batch_size)
+        network = prediction.fitted_view(_network(self.estimator_))
+        features = prediction.feature_model(network.model_, self._chosen_layer(network.model_))
+        outputs = prediction.raw_outputs(network, X, {"batch_size": self.batch_size}, features)
         return np.asarray(outputs, dtype="float64").reshape(len(outputs), -1)
 
     def get_feature_names_out(self, input_features=None):
@@ -116,11 +141,10 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
             ``"<layer>0"``, ``"<layer>1"``, ...
         """
         check_is_fitted(self, "estimator_")
-        name = self._chosen_layer().name
+        name = self._chosen_layer(_network(self.estimator_).model_).name
         return np.asarray([f"{name}{i}" for i in range(self.n_features_out_)], dtype=object)
 
-    def _chosen_layer(self):
-        model = _network(self.estimator_).model_
+    def _chosen_layer(self, model):
         if self.layer is None:
             if len(model.layers) < 2:
                 raise ValueError("The network has a single layer: name one with layer=.")
@@ -138,11 +162,6 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
                 )
             return model.layers[self.layer]
         raise ValueError(f"Invalid layer={self.layer!r}: expected a layer name, an index or None.")
-
-    def _features_model(self):
-        """A model from the network's inputs to the chosen layer (built per call, not pickled)."""
-        model = _network(self.estimator_).model_
-        return keras.Model(model.inputs, self._chosen_layer().output)
 
 
 def _network(estimator):

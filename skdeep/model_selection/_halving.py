@@ -9,12 +9,14 @@ whole search costs little more than its last round.
 """
 
 import time
-from math import ceil, floor, log
+from math import ceil, floor, isfinite, log
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, indexable
 
@@ -31,6 +33,20 @@ from skdeep.model_selection._rounds import (
 
 class _BaseHalvingEpochs(DocumentationLinks, MetaEstimatorMixin, BaseEstimator):
     """Shared machinery of the two searches; use a subclass."""
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "set_params"])],
+        "factor": [Interval(Real, 1, None, closed="neither")],
+        "min_epochs": [StrOptions({"exhaust"}), Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "cv": ["cv_object"],
+        "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+        "refit": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "error_score": [StrOptions({"raise"}), Real],
+        "verbose": ["verbose"],
+    }
 
     def __init__(
         self,
@@ -76,6 +92,12 @@ class _BaseHalvingEpochs(DocumentationLinks, MetaEstimatorMixin, BaseEstimator):
         self
             The fitted search.
         """
+        self._validate_params()
+        if not isfinite(self.factor):
+            raise ValueError(
+                f"Invalid factor={self.factor!r}: expected a finite number > 1 (one candidate "
+                "in factor survives each round; factor=3 is the usual choice)."
+            )
         X, y = indexable(X, y)
         prefix = keras_prefix(self.estimator)
         candidates = self._candidates()
@@ -138,9 +160,9 @@ class _BaseHalvingEpochs(DocumentationLinks, MetaEstimatorMixin, BaseEstimator):
         """Total epochs of each round: min_epochs * factor ** i, the last one max_epochs."""
         max_epochs = self.max_epochs or get_param(self.estimator, "epochs")
         factor = self.factor
-        if not isinstance(factor, (int, float)) or factor <= 1:
-            raise ValueError(f"Invalid factor={factor!r}: expected a number > 1.")
+        # At most one round per epoch: a factor close to 1 cannot plan without end.
         rounds = max(1, ceil(log(n_candidates, factor)) + 1) if n_candidates > 1 else 1
+        rounds = min(rounds, max_epochs)
         if self.min_epochs == "exhaust":
             min_epochs = max(1, floor(max_epochs / factor ** (rounds - 1)))
         else:
@@ -150,8 +172,9 @@ class _BaseHalvingEpochs(DocumentationLinks, MetaEstimatorMixin, BaseEstimator):
                 f"Invalid min_epochs={self.min_epochs!r}: expected 'exhaust' or an integer "
                 f"from 1 to max_epochs={max_epochs}."
             )
-        possible = floor(log(max_epochs / min_epochs, factor)) + 1
+        possible = min(floor(log(max_epochs / min_epochs, factor)) + 1, max_epochs)
         schedule = [min(max_epochs, int(min_epochs * factor**i)) for i in range(possible)]
+        schedule = sorted(set(schedule))  # every round trains further than the one before
         schedule = schedule[: max(1, min(rounds, len(schedule)))]
         if schedule[-1] != max_epochs and len(schedule) >= rounds:
             schedule[-1] = max_epochs

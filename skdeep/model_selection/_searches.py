@@ -1,7 +1,10 @@
 """The two halving searches over epochs: over a grid, and over sampled candidates."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.model_selection import ParameterGrid, ParameterSampler
+from sklearn.utils._param_validation import Interval
 
 from skdeep.model_selection._halving import _BaseHalvingEpochs
 
@@ -84,6 +87,11 @@ class HalvingEpochsGridSearchCV(_BaseHalvingEpochs):
     ([3, 9], [3, 1])
     """
 
+    _parameter_constraints = {
+        **_BaseHalvingEpochs._parameter_constraints,
+        "param_grid": [dict, list],
+    }
+
     def __init__(
         self,
         estimator,
@@ -160,6 +168,12 @@ class HalvingEpochsRandomSearchCV(_BaseHalvingEpochs):
     best_estimator_ : estimator
         Refitted on all the data (``refit=True``).
     """
+
+    _parameter_constraints = {
+        **_BaseHalvingEpochs._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(
         self,

@@ -4,7 +4,7 @@
 (sequences and text); estimators find them by name: ``model="cnn"``.
 """
 
-from skdeep.models._compile import EpochDecay
+from skdeep._fit.compiling import EpochDecay
 from skdeep.models.cnn import cnn
 from skdeep.models.mlp import mlp
 from skdeep.models.registry import BUILDERS, get_builder

@@ -11,7 +11,7 @@ know (routed options, the data feed's ``steps_per_execution``).
 import functools
 import inspect
 
-from skdeep.models._compile import DEPRECATED_KNOBS, OPTIMIZER_KNOBS, compile_model
+from skdeep._fit.compiling import DEPRECATED_KNOBS, OPTIMIZER_KNOBS, compile_model
 
 _KNOB_DEFAULTS = {
     "learning_rate": None,

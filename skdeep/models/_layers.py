@@ -5,7 +5,7 @@ import math
 import keras
 import numpy as np
 
-from skdeep.models import _checks
+from skdeep import _checks
 
 
 def model_input(meta, input_shape=None):

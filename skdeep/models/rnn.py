@@ -2,7 +2,8 @@
 
 import keras
 
-from skdeep.models import _checks, _layers
+from skdeep import _checks
+from skdeep.models import _layers
 from skdeep.models._builder import builder
 from skdeep.models._docs import builder_docs
 

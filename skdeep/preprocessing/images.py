@@ -3,7 +3,8 @@
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from skdeep._doc_links import DocumentationLinks
@@ -51,6 +52,8 @@ class ImageReshaper(DocumentationLinks, TransformerMixin, BaseEstimator):
     (5, 3072)
     """
 
+    _parameter_constraints = {"shape": [tuple, list, numbers.Integral]}
+
     def __init__(self, shape=(28, 28, 1)):
         self.shape = shape
 
@@ -70,22 +73,47 @@ class ImageReshaper(DocumentationLinks, TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         X = _as_pixels(X, "ImageReshaper")
-        self.sample_shape_ = X.shape[1:]
-        self.n_features_in_ = int(np.prod(self.sample_shape_))
-        self.output_shape_ = self._output_shape(self.n_features_in_)
+        sample_shape = X.shape[1:]
+        output_shape = self._output_shape(int(np.prod(sample_shape)))
+        self._validate_params()
+        self.sample_shape_, self.output_shape_ = sample_shape, output_shape
+        self.n_features_in_ = int(np.prod(sample_shape))
         return self
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output values, one per value of a sample, in C order.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored: each output value comes from one input value, but an
+            image has no column names to carry.
+
+        Returns
+        -------
+        ndarray of str
+            ``imagereshaper0``, ``imagereshaper1``, ...
+
+        Examples
+        --------
+        >>> ImageReshaper((-1,)).fit(np.zeros((1, 2, 2))).get_feature_names_out().tolist()
+        ['imagereshaper0', 'imagereshaper1', 'imagereshaper2', 'imagereshaper3']
+        """
+        check_is_fitted(self, "output_shape_")
+        count = int(np.prod(self.output_shape_))
+        return np.asarray([f"imagereshaper{i}" for i in range(count)], dtype=object)
 
     def transform(self, X):
         """Reshape each sample from ``sample_shape_`` to ``output_shape_``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *sample_shape_)
+        X : array-like of shape (n_samples, ...)
             Samples shaped as in ``fit``.
 
         Returns
         -------
-        ndarray of shape (n_samples, *output_shape_)
+        ndarray of shape (n_samples, ...)
             The reshaped samples.
         """
         check_is_fitted(self, "output_shape_")
@@ -97,12 +125,12 @@ class ImageReshaper(DocumentationLinks, TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, *output_shape_)
+        X : array-like of shape (n_samples, ...)
             Samples as :meth:`transform` returns them.
 
         Returns
         -------
-        ndarray of shape (n_samples, *sample_shape_)
+        ndarray of shape (n_samples, ...)
             The samples in their original shape.
         """
         check_is_fitted(self, "output_shape_")
@@ -155,7 +183,7 @@ class ImageReshaper(DocumentationLinks, TransformerMixin, BaseEstimator):
         return tags
 
 
-class PixelScaler(DocumentationLinks, TransformerMixin, BaseEstimator):
+class PixelScaler(DocumentationLinks, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Scale pixel values from ``[0, max_value]`` to ``[0, 1]`` as float32.
 
     Unlike ``MinMaxScaler``, which scales each pixel position on its own
@@ -173,6 +201,8 @@ class PixelScaler(DocumentationLinks, TransformerMixin, BaseEstimator):
     >>> PixelScaler().fit_transform(np.array([[0, 51, 255]], dtype="uint8"))
     array([[0. , 0.2, 1. ]], dtype=float32)
     """
+
+    _parameter_constraints = {"max_value": [Interval(numbers.Real, 0, None, closed="neither")]}
 
     def __init__(self, max_value=255.0):
         self.max_value = max_value
@@ -197,6 +227,7 @@ class PixelScaler(DocumentationLinks, TransformerMixin, BaseEstimator):
                 f"PixelScaler: invalid max_value={self.max_value!r}: expected a positive "
                 "number, the largest possible pixel value (255 for 8-bit images)."
             )
+        self._validate_params()
         X = self._checked(X)
         self.n_features_in_ = int(np.prod(X.shape[1:]))
         return self

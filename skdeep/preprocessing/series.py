@@ -49,6 +49,11 @@ def make_windows(series, look_back=1, horizon=1, *, sequences=False):
     for name, value in (("look_back", look_back), ("horizon", horizon)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"Invalid {name}={value!r}: expected a positive integer.")
+    if not isinstance(sequences, (bool, np.bool_)):
+        raise ValueError(
+            f"Invalid sequences={sequences!r}: expected True (X as (n_windows, look_back, "
+            "n_series) sequences, for recurrent models) or False (flat rows)."
+        )
     if not np.all(np.isfinite(values)):
         raise ValueError(
             "series contains NaN or infinite values; fill or drop the missing steps first "

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
@@ -50,6 +51,8 @@ class ClassifierTargetEncoder(DocumentationLinks, TransformerMixin, BaseEstimato
     >>> encoder.inverse_transform([[0.1, 0.7, 0.2]])
     array(['b'], dtype='<U1')
     """
+
+    _parameter_constraints = {"form": [StrOptions(set(FORMS))]}
 
     def __init__(self, form="codes"):
         self.form = form

@@ -9,6 +9,7 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep._doc_links import DocumentationLinks
@@ -20,9 +21,17 @@ _WORDS = r"(?u)\b\w[\w']*\b"
 class _TokenEncoder(DocumentationLinks, TransformerMixin, BaseEstimator):
     """Shared fit: a vocabulary from strings, or the id range of token-id sequences."""
 
+    _parameter_constraints = {
+        "num_words": [Interval(numbers.Integral, 2, None, closed="left"), None],
+        "oov_id": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+    }
+
     def _fit_vocabulary(self, X):
         """Learn the vocabulary (strings) or the id range (ids); the training ids."""
-        self._check_params()
+        self._check_params()  # skdeep's messages for the common mistakes
+        self._validate_params()  # the rest, with scikit-learn's standard message
         documents, self.input_kind_ = seq.as_documents(X, type(self).__name__)
         first_id = 1 if self.oov_id is None else self.oov_id + 1
         if self.input_kind_ == "text":
@@ -144,6 +153,13 @@ class TextToSequences(_TokenEncoder):
     array([[0, 2, 4, 1]], dtype=int32)
     """
 
+    _parameter_constraints = {
+        **_TokenEncoder._parameter_constraints,
+        "maxlen": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "padding": [StrOptions({"pre", "post"})],
+        "truncating": [StrOptions({"pre", "post"})],
+    }
+
     def __init__(
         self,
         num_words=None,
@@ -195,7 +211,7 @@ class TextToSequences(_TokenEncoder):
 
         Returns
         -------
-        ndarray of shape (n_documents, maxlen_)
+        ndarray of shape (n_documents, maxlen)
             int32 token ids, 0 for padding.
         """
         ids = self._ids(X)
@@ -277,6 +293,8 @@ class MultiHotEncoder(_TokenEncoder):
     #: Largest dense output, in bytes; beyond it transform asks for sparse_output.
     MAX_DENSE_BYTES = 2 * 1024**3
 
+    _parameter_constraints = {**_TokenEncoder._parameter_constraints, "sparse_output": ["boolean"]}
+
     def __init__(
         self,
         num_words=None,
@@ -325,7 +343,7 @@ class MultiHotEncoder(_TokenEncoder):
 
         Returns
         -------
-        ndarray or scipy.sparse.csr_matrix of shape (n_documents, vocabulary_size_)
+        ndarray or scipy.sparse.csr_matrix of shape (n_documents, vocabulary_size)
             float32 0/1 rows; sparse with ``sparse_output=True``.
         """
         ids = self._ids(X)

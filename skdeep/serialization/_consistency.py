@@ -55,7 +55,7 @@ def _check_inputs(estimator, model):
 
 
 def _check_outputs(estimator, model):
-    from skdeep.estimators import _model_source, _output_steps
+    from skdeep._fit import building, targets
 
     state = vars(estimator)
     if "target_type_" not in state:
@@ -65,7 +65,7 @@ def _check_outputs(estimator, model):
     except (AttributeError, ValueError):
         return
     try:
-        shapes, _ = _model_source.output_shapes(model, None)
+        shapes, _ = building.output_shapes(model, None)
     except Exception as error:
         raise _Inconsistent(f"the model's outputs cannot be read ({error})") from None
     if state.get("_output_wrap") is not None and isinstance(shapes, dict):
@@ -73,7 +73,7 @@ def _check_outputs(estimator, model):
     encoder = state.get("target_encoder_")
     saved, saved_encoder = dict(state), dict(vars(encoder)) if hasattr(encoder, "__dict__") else {}
     try:
-        _output_steps.steps(estimator)._configure_outputs(model, shapes)
+        targets.steps(estimator)._configure_outputs(model, shapes)
         changed = [k for k in saved if not _same(saved[k], state.get(k))]
         if saved_encoder:
             changed += [

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from skdeep.estimators._persistence import _layers
+from skdeep._fit.persistence import _layers, with_new_parameters
 from skdeep.exceptions import ClearedParameterWarning, NotSavableError
 from skdeep.serialization import _consistency, _skops, _trust
 from skdeep.serialization._archive import check_inner_zip, damaged
@@ -322,6 +322,8 @@ class Reader:
         obj = cls.__new__(cls)
         vars(obj).update({k: self.decode(v) for k, v in state.items()})
         if is_estimator(obj):
+            if type(obj).__module__.startswith("skdeep."):  # parameters added since
+                with_new_parameters(obj)
             _clear_paths(obj, self.path)
             _consistency.check_fitted(obj, self.path)
         return obj

@@ -52,6 +52,7 @@ SIDE_EFFECT_CALLBACKS = (
 #: Names never loaded: what they rebuild would unpickle or run code.
 _NEVER_PREFIXES = (
     "skdeep.estimators._persistence.",
+    "skdeep._fit.persistence.",
     "pickle.",
     "_pickle.",
     "cloudpickle.",
@@ -250,8 +251,8 @@ def _defaults():
 
     from skdeep import estimators, wrappers
     from skdeep import preprocessing as skdeep_preprocessing
-    from skdeep.estimators._outputs import OutputTargets
-    from skdeep.models import _compile
+    from skdeep._fit import compiling
+    from skdeep._fit.targets import OutputTargets
     from skdeep.models.registry import BUILDERS
 
     for name in ("KerasClassifier", "KerasRegressor", "KerasTransformer"):
@@ -264,8 +265,9 @@ def _defaults():
         obj = getattr(skdeep_preprocessing, name)
         if inspect.isclass(obj):
             add(f"skdeep.preprocessing.{name}", obj, {"skops"})
-    add("skdeep.estimators._outputs.OutputTargets", OutputTargets, {"skops"})
-    add("skdeep.models.EpochDecay", _compile.EpochDecay, {"callable"})
+    add("skdeep.estimators._outputs.OutputTargets", OutputTargets, {"skops"})  # skdeep 0.1 files
+    add("skdeep.models.EpochDecay", compiling.EpochDecay, {"callable"})
+    add("skdeep.models._compile.EpochDecay", compiling.EpochDecay, {"callable"})  # skdeep 0.1
 
     for module_name, accepted in _KERAS_MODULES.items():
         module = keras

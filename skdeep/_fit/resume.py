@@ -49,16 +49,13 @@ _STATEFUL = {
 
 
 @contextlib.contextmanager
-def session(backup_dir, seed):
-    """The backup of one fresh fit in ``backup_dir`` (None: none), locked for its duration.
+def session(plan):
+    """The backup of a fresh fit with ``backup_dir``, locked for the duration of the fit.
 
     Yields a :class:`Backup`; the folder is removed when the block completes,
     and kept (for resuming) when it raises.
     """
-    if backup_dir is None:
-        yield None
-        return
-    backup = Backup(Path(backup_dir).expanduser() / FOLDER, seed)
+    backup = Backup(Path(plan.backup_dir).expanduser() / FOLDER, plan.seed)
     try:
         yield backup
     except BaseException:
@@ -149,6 +146,18 @@ class Backup:
     def stopped(self):
         """Whether a callback had ended the backed-up fit (early stopping)."""
         return bool(self.saved and self.saved.get("stopped"))
+
+    def describe(self, estimator, plan, arrays):
+        """What this fit is made from (see :func:`record`)."""
+        return record(estimator, plan, arrays)
+
+    def writer(self, record, model, callbacks):
+        """Restore the backed-up state into ``model`` and ``callbacks``; the writer callback.
+
+        Put the callback last: it saves the state at the end of each epoch,
+        after the other callbacks have updated theirs.
+        """
+        return self.callback(record, callbacks, self.restore(model, callbacks))
 
     def restore(self, model, callbacks):
         """Put the model, its optimizer and the stateful callbacks as they were at the backup."""
@@ -253,18 +262,18 @@ class _CallbackStates:
                 callback.best_weights = [self.arrays[f"callback_{index}_{i}"] for i in range(count)]
 
 
-def record(estimator, options, batch_size, arrays):
+def record(estimator, plan, arrays):
     """What a fit is made from: its parameters, batch size and a fingerprint of its data.
 
     Parameters
     ----------
     estimator : BaseKerasEstimator
-    options : dict
-        The ``model.fit`` options of the fit.
-    batch_size : int
+    plan : FitPlan
+        The fit's plan (batch size, shuffling, ``validation_split``).
     arrays : list
         The encoded training (and validation) data.
     """
+    options, batch_size = plan.options, plan.batch_size
     params = {
         key: _describe(value)
         for key, value in estimator.get_params(deep=False).items()

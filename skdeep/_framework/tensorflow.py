@@ -68,6 +68,13 @@ def retracing_warning_hidden():
         logger.removeFilter(quiet)
 
 
+@contextlib.contextmanager
+def training_context(model):
+    """Around ``model.fit``: no retracing warning, the traced graphs freed with ``model``."""
+    with retracing_warning_hidden(), traced_gradients_freed_with(model):
+        yield
+
+
 def _gradient_registry():
     """TensorFlow's global gradient registry (a dict), or None without that internal."""
     try:
