@@ -43,7 +43,6 @@ myst_enable_extensions = ["colon_fence"]
 # API reference: one page per public name, from the numpydoc docstrings.
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": False, "inherited-members": False}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False

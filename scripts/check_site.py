@@ -11,7 +11,8 @@ Run from the repository root after building the site::
 2. Debian's Chromium (``chromium --headless --dump-dom``) opens the index,
    the API page of ``KerasClassifier`` and the Pima grid-search example;
    the DOM it renders must hold the expected headings, the parameter table
-   with ``class_weight``, and the example's printed output and plot (an
+   with ``class_weight``, an entry for each public method (``fit``,
+   ``predict_proba``, ...), and the example's printed output and plot (an
    ``img`` whose file is a PNG that decodes).
 
 Exits with status 1 and one line per problem when anything is wrong.
@@ -114,6 +115,10 @@ def check_pages(site, browser):
     for expected in ("Parameters", "class_weight", "epochs", "Attributes", "classes_"):
         if expected not in text:
             problems.append(f"KerasClassifier page: {expected!r} is not on the page")
+    # Every public method has its entry (an autodoc option once hid them all).
+    for method in ("fit", "predict", "predict_proba", "score", "partial_fit", "initialize"):
+        if f"skdeep.KerasClassifier.{method}" not in api.ids:
+            problems.append(f"KerasClassifier page: no entry for the method {method}()")
     example = rendered(browser, site / "auto_examples" / "plot_pima_grid_search.html")
     if "Grid search on the Pima diabetes data" not in example.headings:
         problems.append(f"Pima example: headings {example.headings}")

@@ -62,7 +62,11 @@ def _parser():
     commands.add_parser("list", help="show the tasks and their data")
     run = commands.add_parser("run", help="evaluate a task as its tutorial does")
     run.add_argument("task", help="task name, see 'skdeep list'")
-    run.add_argument("--cv", type=_count(2), default=10, help="folds (default: 10)")
+    run.add_argument(
+        "--cv",
+        type=_count(2),
+        help="folds (default: 10; not for tasks scored on an official test split)",
+    )
     run.add_argument("--epochs", type=_count(1), help="epochs (default: the tutorial's)")
     run.add_argument("--grid", action="store_true", help="search the task's parameter grid")
     run.add_argument(
@@ -146,7 +150,7 @@ def _run(args):
             n_jobs=args.jobs,
             progress=bar.update,
         )
-    except (DatasetNotFoundError, DatasetIntegrityError, FileNotFoundError) as error:
+    except (DatasetNotFoundError, DatasetIntegrityError, FileNotFoundError, ValueError) as error:
         bar.close()
         return _fail(error)
     bar.close()
@@ -158,7 +162,10 @@ def _run(args):
         for params, mean, std in sorted(result.candidates, key=lambda c: -c[1]):
             print(f"  {mean:.4f} +/- {std:.4f}  {_short(params)}")
         print(f"best: {_short(result.best_params)}")
-    print(f"{result.metric}: {result.mean:.4f} +/- {result.std:.4f}")
+    if len(result.scores) == 1:  # one split: no spread to give
+        print(f"{result.metric}: {result.mean:.4f} ({result.protocol})")
+    else:
+        print(f"{result.metric}: {result.mean:.4f} +/- {result.std:.4f}")
     if task.is_classifier:
         print(result.report())
     try:
@@ -168,8 +175,11 @@ def _run(args):
         if args.plot:
             from skdeep.tasks.plots import plot_learning_curves
 
-            plot_learning_curves(result, args.plot)
-            print(f"learning curves saved to {args.plot}")
+            try:
+                plot_learning_curves(result, args.plot)
+                print(f"learning curves saved to {args.plot}")
+            except ValueError as error:  # the work is done: a plot never fails the run
+                print(f"warning: {error}; {args.plot} was not written", file=sys.stderr)
     except OSError as error:
         return _fail(f"could not write the output ({error}); any previous file is unchanged")
     return 0

@@ -41,3 +41,41 @@ def branches(meta, hidden=8, embed=None):
     else:
         outputs = keras.layers.Dense(units, activation=activation)(joined)
     return keras.Model(inputs if len(inputs) > 1 else inputs[next(iter(inputs))], outputs)
+
+
+def keras_wrapper_classifier(X, y, hidden=8):
+    """A builder in ``keras.wrappers``' style: ``(X, y, **kwargs)``, compiled, one-hot ``y``."""
+    model = keras.Sequential(
+        [
+            keras.Input(X.shape[1:]),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(y.shape[1], activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    return model
+
+
+def keras_wrapper_regressor(X, y, hidden=8):
+    """The regressor counterpart of :func:`keras_wrapper_classifier` (``y`` as a 2-D array)."""
+    model = keras.Sequential(
+        [
+            keras.Input(X.shape[1:]),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(y.shape[1]),
+        ]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def values(meta, hidden=8):
+    """A network with one linear unit per target column, for a generic ``BaseWrapper``."""
+    return keras.Sequential(
+        [
+            keras.Input(meta["input_shape_"]),
+            keras.layers.Flatten(),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(meta["n_outputs_"]),
+        ]
+    )

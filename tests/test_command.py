@@ -51,6 +51,31 @@ def test_unknown_task_and_missing_data_get_clear_errors(tmp_path, capsys):
     assert "imdb.npz" in err and "never downloads" in err
 
 
+def _command(*args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "skdeep", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_a_recipe_inside_a_meta_estimator_plots_and_one_split_prints_no_spread(tmp_path):
+    plot = tmp_path / "a.png"
+    done = _command("run", "airline-lstm", "--epochs", "2", "--plot", str(plot))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "RMSE:" in done.stdout and "+/-" not in done.stdout
+    assert "official train/test split" in done.stdout
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cv_for_a_task_scored_on_its_test_split_is_refused_before_training():
+    done = _command("run", "airline-mlp", "--cv", "3", "--epochs", "1")
+    assert done.returncode == 2
+    assert "--cv" in done.stderr and "official train/test split" in done.stderr
+    assert "RMSE" not in done.stdout  # nothing was trained
+
+
 def test_bad_option_values_are_refused(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", "pima", "--cv", "1"])

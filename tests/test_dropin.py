@@ -330,7 +330,10 @@ def test_keras_wrappers_classifier_with_model_and_fit_kwargs(data):
     assert sorted(est.get_params()) == ["fit_kwargs", "model", "model_kwargs", "warm_start"]
     est.fit(X, y, batch_size=16)
     assert est.epoch_ == 3 and est.predict(X).shape == (len(X),)
-    assert est.decision_function(X).shape == (len(X), 2)
+    # scikit-learn's convention for two classes (issue 27): one score, > 0 for classes_[1].
+    scores = est.decision_function(X)
+    assert scores.shape == (len(X),)
+    np.testing.assert_array_equal(est.classes_[(scores > 0).astype(int)], est.predict(X))
     assert clone(est).get_params()["model_kwargs"] == {
         "loss": "categorical_crossentropy",
         "layers": [8, 8],

@@ -25,6 +25,13 @@ class _KerasWrapperMixin:
     so ``get_params`` lists exactly the four of Keras' wrappers.
     """
 
+    _parameter_constraints = {
+        "model": [callable, keras.Model],
+        "warm_start": ["boolean"],
+        "model_kwargs": [dict, None],
+        "fit_kwargs": [dict, None],
+    }
+
     build_fn = None
     random_state = None
     optimizer = "auto"
@@ -118,7 +125,15 @@ class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
         self.fit_kwargs = fit_kwargs
 
     def decision_function(self, X):
-        """Return the model's raw outputs (one column per class).
+        """Return the model's scores: one column per class, one score for two classes.
+
+        With two classes the score is the log-odds of the second class
+        (``classes_[1]``), as scikit-learn's classifiers give it: positive
+        where ``predict`` says ``classes_[1]``, and ranked as
+        ``predict_proba(X)[:, 1]``. Keras' wrapper returns both output
+        columns instead; ``decision_function(X) > 0`` replaces its
+        ``decision_function(X).argmax(axis=-1)``. With more classes, the
+        outputs of the model's last layer.
 
         Parameters
         ----------
@@ -127,10 +142,16 @@ class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
 
         Returns
         -------
-        ndarray of shape (n_samples, n_classes)
-            The outputs of the model's last layer.
+        ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The scores.
         """
         check_is_fitted(self, "model_")
+        if len(self.classes_) == 2 and self.target_type_ == "binary":
+            positive = self.predict_proba(X)[:, 1].astype("float64")
+            # A float32 probability below 1 stays below the upper bound: ties only where
+            # predict_proba ties too.
+            positive = np.clip(positive, np.finfo("float64").tiny, np.nextafter(1.0, 0.0))
+            return np.log(positive) - np.log1p(-positive)
         return self._predict_raw(X)
 
     def _builder_targets(self, y):

@@ -93,7 +93,7 @@ class _ReportingScorer:
         self.grid_keys, self.keep_estimators = grid_keys, keep_estimators
 
     def __call__(self, estimator, X, y):
-        model = estimator.named_steps["model"] if hasattr(estimator, "named_steps") else estimator
+        model = _network(estimator)
         message = {
             "candidate": _key(estimator.get_params(), self.grid_keys),
             "y_true": np.asarray(y),
@@ -104,6 +104,32 @@ class _ReportingScorer:
         with Client(self.address, authkey=self.authkey) as client:
             client.send(message)
         return 0.0
+
+
+def _network(estimator):
+    """The Keras estimator inside ``estimator``: through pipelines and meta-estimators.
+
+    A recipe may wrap its network (a ``TransformedTargetRegressor`` around a
+    ``KerasRegressor``, say); the fitted inner estimator holds ``history_``.
+    """
+    seen = 0
+    while not hasattr(estimator, "history_") and seen < 10:
+        seen += 1
+        if hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+            continue
+        inner = next(
+            (
+                getattr(estimator, name)
+                for name in ("regressor_", "best_estimator_", "estimator_", "classifier_")
+                if hasattr(estimator, name)
+            ),
+            None,
+        )
+        if inner is None:
+            break
+        estimator = inner
+    return estimator
 
 
 def _key(params, keys):

@@ -13,6 +13,16 @@ def plot_learning_curves(result, path):
         From :func:`skdeep.tasks.run_task`.
     path : str or path
         Where the PNG goes.
+
+    Returns
+    -------
+    str or path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        When no fit recorded a history.
     """
     import matplotlib
 
@@ -22,6 +32,11 @@ def plot_learning_curves(result, path):
     import matplotlib.pyplot as plt
 
     names = sorted({key for history in result.histories for key in history})
+    if not names:
+        raise ValueError(
+            "there is no training history to plot (the fits recorded no epochs), so no "
+            "learning curves were drawn"
+        )
     names = sorted(names, key=lambda n: (n.startswith("val_"), n != "loss", n))
     figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.6), squeeze=False)
     for axis, name in zip(axes[0], names, strict=True):

@@ -82,7 +82,7 @@ class TaskResult:
 def run_task(
     name,
     *,
-    cv=10,
+    cv=None,
     epochs=None,
     grid=False,
     full_data=False,
@@ -103,8 +103,9 @@ def run_task(
     ----------
     name : str
         A task name (see :func:`skdeep.tasks.all_tasks`).
-    cv : int, default=10
-        Folds of the cross-validation, used when the data has no test split.
+    cv : int or None, default=None
+        Folds of the cross-validation (None: 10). A task whose data has an
+        official test split is scored on it: giving ``cv`` there is an error.
     epochs : int or None, default=None
         Epochs per fit; None uses the published protocol's. Given with
         ``grid=True``, it replaces the grid's own ``epochs`` values.
@@ -133,9 +134,17 @@ def run_task(
         Scores, candidates, out-of-fold predictions and, with ``refit``, the pipeline.
     """
     task = get_task(name)
-    if isinstance(cv, bool) or not isinstance(cv, int) or cv < 2:
+    if cv is not None and (isinstance(cv, bool) or not isinstance(cv, int) or cv < 2):
         raise ValueError(f"Invalid cv={cv!r}: expected an integer of at least 2 folds.")
     data = task.load(full_data=full_data, data_home=data_home)
+    if cv is not None and data.X_test is not None:
+        raise ValueError(
+            f"cv={cv} does not apply to {task.name}: it is scored on its official "
+            "train/test split (one fit on the training part, scored on the test part), as "
+            "the tutorial does. Leave out cv (--cv), or evaluate the pipeline yourself with "
+            "sklearn.model_selection.TimeSeriesSplit."
+        )
+    cv = 10 if cv is None else cv
     pipeline = task.make_pipeline(
         epochs=epochs or task.epochs, random_state=random_state, **data.pipeline_options
     )
