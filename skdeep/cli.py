@@ -126,7 +126,10 @@ def _run(args):
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            return _fail("--plot needs matplotlib: pip install 'scikit-deep[plot]'")
+            return _fail(
+                "--plot needs matplotlib: pip install matplotlib (in a checkout installed as "
+                "the README does: pip install -e '.[plot]')"
+            )
     from skdeep._atomic import check_writable
 
     try:
@@ -156,7 +159,8 @@ def _run(args):
     bar.close()
     if args.grid and not args.epochs and "model__epochs" in task.param_grid:
         epochs = "grid's"
-    print(f"data: {result.source}; {result.protocol}; {epochs} epochs")
+    unit = "epoch" if epochs == 1 else "epochs"
+    print(f"data: {result.source}; {result.protocol}; {epochs} {unit}")
     if args.grid:
         print("grid (mean +/- std):")
         for params, mean, std in sorted(result.candidates, key=lambda c: -c[1]):

@@ -104,5 +104,6 @@ def test_python_dash_m_skdeep_is_the_same_command_without_backend_noise():
         env=env,
     )
     assert result.returncode == 0 and "accuracy:" in result.stdout
+    assert "; 1 epoch\n" in result.stdout  # not "1 epochs"
     # Only the progress bar on stderr: none of TensorFlow's C++ start-up lines.
     assert all(line.startswith("[") for line in result.stderr.splitlines()), result.stderr

@@ -206,7 +206,7 @@ def test_a_worker_keeps_its_own_settings_and_gets_back_what_a_search_changed(iri
 
 def test_without_dask_the_error_names_the_extra():
     message = _enter_dask_backend("sys.modules['distributed'] = None")
-    assert "ImportError" in message and "pip install 'scikit-deep[dask]'" in message
+    assert "ImportError" in message and "pip install 'dask[array]' distributed dask-ml" in message
 
 
 @pytest.mark.slow

@@ -85,8 +85,9 @@ def _optuna(family):
         )
     except ImportError:
         raise ImportError(
-            "kind='optuna' needs Optuna: pip install 'scikit-deep[optuna]' (optuna and "
-            "optuna-integration, which has OptunaSearchCV)."
+            "kind='optuna' needs Optuna and optuna-integration (which has "
+            "OptunaSearchCV): pip install optuna 'optuna-integration[sklearn]' (in a "
+            "checkout installed as the README does: pip install -e '.[optuna]')."
         ) from None
     width = {"mlp": "hidden_layer_sizes", "cnn": "filters", "rnn": "units"}[family]
     space = {

@@ -5,8 +5,9 @@ import contextlib
 from skdeep.parallel.devices import host_positions
 
 _EXTRA = (
-    "Running on Dask needs the dask extra: pip install 'scikit-deep[dask]' "
-    "(dask, distributed and dask-ml)."
+    "Running on Dask needs dask, distributed and dask-ml: pip install 'dask[array]' "
+    "distributed dask-ml (in a checkout installed as the README does: "
+    "pip install -e '.[dask]')."
 )
 #: The name the worker plugin is registered under (one per client).
 PLUGIN = "skdeep-worker-settings"
