@@ -22,7 +22,7 @@ import keras
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from skdeep._fit import data, parameters, sources, targets
+from skdeep._fit import batches, data, parameters, sources, targets
 from skdeep._framework.process import STATE, limit_framework_threads
 
 #: Rows per ``predict_on_batch`` call when no batch size is given.
@@ -69,7 +69,7 @@ def raw_outputs(estimator, X, kwargs=None, model=None):
             f"Unexpected keyword arguments {sorted(unknown)}; prediction takes "
             "batch_size=, verbose= and callbacks=."
         )
-    if sources.is_batches(X):
+    if batches.is_batches(X):
         raise TypeError(
             f"{type(estimator).__name__} predicts from arrays, and received a "
             f"{type(X).__name__}. Predict batch by batch, e.g. "

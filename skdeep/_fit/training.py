@@ -31,7 +31,7 @@ import types
 import keras
 
 from skdeep._atomic import target
-from skdeep._fit import sources
+from skdeep._fit import batches, sources
 from skdeep._fit.compiling import user_steps_per_execution
 from skdeep._fit.data import check_token_input
 from skdeep.exceptions import TrainingDivergedError
@@ -64,7 +64,7 @@ def train(estimator, plan, data, seed, backup=None, decide_steps=True):
     if plan.validation_batch_size is not None:
         options["validation_batch_size"] = plan.validation_batch_size
     if plan.source == "batches":
-        arguments = sources.batches_arguments(data, options)
+        arguments = batches.batches_arguments(data, options)
     else:
         X, y, weights = data.X, estimator._encode_targets(data.y), data.weights
         validation = data.validation
@@ -101,7 +101,7 @@ def train(estimator, plan, data, seed, backup=None, decide_steps=True):
         try:
             history = model.fit(initial_epoch=start, epochs=end, **arguments)
         except Exception:
-            failure = sources.batch_failure(data) if plan.source == "batches" else None
+            failure = batches.batch_failure(data) if plan.source == "batches" else None
             if failure is not None:  # the framework wraps it: raise the user's own error
                 raise failure from None
             raise

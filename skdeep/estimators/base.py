@@ -276,9 +276,9 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
             seed = plan.seed if backup is None else backup.seed
             with seeded(seed):
                 if plan.source == "batches":
-                    from skdeep._fit import sources
+                    from skdeep._fit import batches
 
-                    prepared = sources.prepare_batches(staged, plan)
+                    prepared = batches.prepare_batches(staged, plan)
                 else:
                     prepared = data.prepare(staged, plan)
                 if not plan.continuing:
