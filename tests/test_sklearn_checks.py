@@ -198,6 +198,11 @@ def _params(estimator, expected_failures, keep, name, floatx="float64"):
     ):
         # Expected failures come as pytest.param(...) with an xfail mark.
         (est, check), marks = (item.values, item.marks) if hasattr(item, "marks") else (item, ())
+        if _check_name(check) in expected_failures and (
+            expected_failures[_check_name(check)] == _UNSEEDED_REASON
+        ):
+            # Two unseeded fits agree or not by chance: the check may pass.
+            marks = pytest.mark.xfail(reason=_UNSEEDED_REASON, strict=False)
         if keep(_check_name(check)):
             # Ids from class and check names: default ids hold the builder's
             # memory address, which differs between pytest-xdist workers.
