@@ -3,8 +3,8 @@
 As scikit-learn's own configuration, the settings belong to the thread (and
 the ``contextvars`` context) that sets them: ``config_context`` in one thread
 never changes how a fit running in another thread feeds its data. A new
-thread starts from the defaults and the environment variable
-``SKDEEP_FAST_FEEDING``, which parallel worker processes inherit.
+thread starts from the defaults and the environment variables ``SKDEEP_FAST_FEEDING`` and
+``SKDEEP_REUSE_COMPILED``, which parallel worker processes inherit.
 """
 
 import contextlib
@@ -12,15 +12,20 @@ import contextvars
 import os
 from types import MappingProxyType
 
-_DEFAULTS = {"fast_feeding": True}
+_DEFAULTS = {"fast_feeding": True, "reuse_compiled": True}
+#: The environment variable that sets each setting's default ("0" turns it off).
+_ENVIRONMENT = {"fast_feeding": "SKDEEP_FAST_FEEDING", "reuse_compiled": "SKDEEP_REUSE_COMPILED"}
 #: The settings this thread changed (set_config / config_context), on top of
 #: the defaults and the environment.
 _CHANGED = contextvars.ContextVar("skdeep_config", default=MappingProxyType({}))
 
 
 def _from_environment():
-    value = os.environ.get("SKDEEP_FAST_FEEDING", "").strip().lower()
-    return {"fast_feeding": value not in ("0", "false", "no", "off")}
+    found = {}
+    for name, variable in _ENVIRONMENT.items():
+        value = os.environ.get(variable, "").strip().lower()
+        found[name] = value not in ("0", "false", "no", "off")
+    return found
 
 
 def get_config():
@@ -29,7 +34,7 @@ def get_config():
     Returns
     -------
     dict
-        ``{"fast_feeding": bool}``.
+        ``{"fast_feeding": bool, "reuse_compiled": bool}``.
 
     Examples
     --------
@@ -40,7 +45,7 @@ def get_config():
     return {**_DEFAULTS, **_from_environment(), **_CHANGED.get()}
 
 
-def set_config(fast_feeding=None):
+def set_config(fast_feeding=None, reuse_compiled=None):
     """Change skdeep's settings for this thread.
 
     Parameters
@@ -52,11 +57,24 @@ def set_config(fast_feeding=None):
         per-batch loop, for debugging or for comparison. The environment
         variable ``SKDEEP_FAST_FEEDING=0`` sets the default, also in the
         worker processes of a parallel search.
+    reuse_compiled : bool, optional
+        Let a fit train a compiled copy of the network that an earlier fit
+        of the same architecture, compile settings and inputs traced, instead
+        of tracing its training step again (see ``skdeep/_fit/training.py``):
+        cross-validation and searches of a small model pay the compile cost
+        once per process. What is learned is the same either way; False
+        traces every fit afresh. The environment variable
+        ``SKDEEP_REUSE_COMPILED=0`` sets the default, also in the worker
+        processes of a parallel search.
     """
-    if fast_feeding is not None:
-        if not isinstance(fast_feeding, bool):
-            raise ValueError(f"fast_feeding must be True or False; received {fast_feeding!r}.")
-        _CHANGED.set(MappingProxyType({**_CHANGED.get(), "fast_feeding": fast_feeding}))
+    changed = {}
+    for name, value in (("fast_feeding", fast_feeding), ("reuse_compiled", reuse_compiled)):
+        if value is not None:
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be True or False; received {value!r}.")
+            changed[name] = value
+    if changed:
+        _CHANGED.set(MappingProxyType({**_CHANGED.get(), **changed}))
 
 
 @contextlib.contextmanager

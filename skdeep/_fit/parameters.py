@@ -574,6 +574,10 @@ class FitPlan:
     fast_feeding : bool
         skdeep's feeding speed-ups may be used (its setting, off under a
         distribution).
+    reuse_compiled : bool
+        Training may run on a compiled copy of the network kept from an
+        earlier fit of the same architecture (its setting; off under a
+        distribution and for a resumable fit).
     backup_dir : str or None
         Where a resumable fit keeps its backup (None when continuing).
     model_source : parameters.Source
@@ -609,6 +613,7 @@ class FitPlan:
     validated: bool
     distribution: object
     fast_feeding: bool
+    reuse_compiled: bool
     backup_dir: object
     model_source: object
     builder_arguments: MappingProxyType
@@ -678,6 +683,8 @@ def plan_fit(estimator, X, y, sample_weight, call_options, mode, classes=None):
     selected, injected = (
         builder_selection(estimator, source_of_model) if source_of_model else ({}, ())
     )
+    settings = _config.get_config()
+    backup_dir = None if continuing or mode == INITIALIZE else estimator.backup_dir
     return FitPlan(
         mode=mode,
         continuing=continuing,
@@ -702,8 +709,9 @@ def plan_fit(estimator, X, y, sample_weight, call_options, mode, classes=None):
         callbacks=tuple(_user_callbacks(estimator, options)),
         validated=validated,
         distribution=distribution,
-        fast_feeding=_config.get_config()["fast_feeding"] and distribution is None,
-        backup_dir=None if continuing or mode == INITIALIZE else estimator.backup_dir,
+        fast_feeding=settings["fast_feeding"] and distribution is None,
+        reuse_compiled=settings["reuse_compiled"] and distribution is None and backup_dir is None,
+        backup_dir=backup_dir,
         model_source=source_of_model,
         builder_arguments=MappingProxyType(selected),
         builder_injected=tuple(injected),

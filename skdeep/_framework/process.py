@@ -286,3 +286,40 @@ def _jax_backend_started():
         return bool(xla_bridge._backends)
     except (ImportError, AttributeError):
         return True
+
+
+_quiet_tensorflow = threading.Lock()
+
+
+@contextlib.contextmanager
+def tensorflow_left_unimported():
+    """Keras' serialization code in a ``with`` block, without importing TensorFlow.
+
+    Describing a model (``get_config``, ``get_compile_config``,
+    ``from_config``) asks, for every object, whether it is a TensorFlow
+    shape or dtype; when TensorFlow is installed that question imports it,
+    seconds and hundreds of megabytes for a process that trains on JAX or
+    PyTorch. When TensorFlow is not imported, nothing can be one of its
+    objects, so for the block Keras' lazy handle on it (an internal,
+    ``keras.src.utils.module_utils.tensorflow``) answers "not available";
+    it asks again afterwards. Without that internal, Keras imports
+    TensorFlow as it would anyway.
+    """
+    if keras.backend.backend() == "tensorflow" or "tensorflow" in sys.modules:
+        yield
+        return
+    try:
+        from keras.src.utils import module_utils  # internal: guarded
+    except ImportError:
+        yield
+        return
+    handle = getattr(module_utils, "tensorflow", None)
+    if handle is None or not hasattr(handle, "_available"):
+        yield
+        return
+    with _quiet_tensorflow:
+        handle._available = False
+        try:
+            yield
+        finally:
+            handle._available = None
