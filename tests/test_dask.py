@@ -110,6 +110,14 @@ def test_a_builder_defined_in_a_script_runs_on_the_workers(client, tmp_path):
                 ])
 
             if __name__ == "__main__":
+                import warnings
+                import dask
+                from distributed import Client, LocalCluster
+                from sklearn.datasets import load_iris
+                from sklearn.model_selection import GridSearchCV
+                from skdeep import KerasClassifier
+                from skdeep.parallel import dask_backend
+
                 X, y = load_iris(return_X_y=True)
                 grid = {{"hidden": [4, 8]}}
                 clf = KerasClassifier(build, epochs=2, random_state=0)
@@ -240,16 +248,13 @@ def test_a_fit_that_kills_its_worker_scores_error_score_and_the_others_are_kept(
         textwrap.dedent(
             """
             import os
-            import warnings
-            import dask
-            import keras
-            from distributed import Client, LocalCluster
-            from sklearn.datasets import load_iris
-            from sklearn.model_selection import GridSearchCV
-            from skdeep import KerasClassifier
-            from skdeep.parallel import dask_backend
 
+            # A restarted worker imports this module again: what it imports
+            # here is all a restart costs (with Keras at the top, a restart
+            # under load can take longer than the nanny waits for it)
             def build(meta, hidden=8):
+                import keras
+
                 if hidden == 13:
                     os._exit(1)  # the worker process dies
                 return keras.Sequential([
@@ -260,15 +265,23 @@ def test_a_fit_that_kills_its_worker_scores_error_score_and_the_others_are_kept(
                 ])
 
             if __name__ == "__main__":
+                import warnings
+                import dask
+                from distributed import Client, LocalCluster
+                from sklearn.datasets import load_iris
+                from sklearn.model_selection import GridSearchCV
+                from skdeep import KerasClassifier
+                from skdeep.parallel import dask_backend
+
                 X, y = load_iris(return_X_y=True)
                 search = GridSearchCV(
                     KerasClassifier(build, epochs=2, random_state=0),
                     {"hidden": [4, 13, 6]}, cv=2, n_jobs=-1, error_score=-1.0,
                 )
-                # Dask retries the fit on another worker once, then gives up
-                # (the default, 3 retries, kills 8 workers: slow on 2 cores)
+                # Dask gives up on the fit at its worker's first death (the
+                # default, 3 retries, kills 8 workers: slow on 2 cores)
                 with (
-                    dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+                    dask.config.set({"distributed.scheduler.allowed-failures": 0}),
                     LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                                  dashboard_address=None) as cluster,
                     Client(cluster) as client,

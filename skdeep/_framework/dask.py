@@ -15,9 +15,11 @@ Three choices make the outcome belong to the fit that killed its worker:
 
 - each fit is a Dask task of its own, carrying its own data (data scattered
   to a worker dies with it);
-- no more fits are on the cluster than it has threads, so Dask never parks
-  a fit, not yet started, on a worker that another fit is about to kill
-  (Dask counts every fit assigned to a dying worker as a suspect);
+- no more fits are on the cluster than its live workers have threads (counted
+  again before each fit is sent, and once a second, so that fits wait while
+  dead workers restart), so Dask never parks a fit, not yet started, on a
+  worker that another fit is about to kill (Dask counts every fit assigned
+  to a dying worker as a suspect, and fails it after two such deaths);
 - a fit's result is fetched before the next fit is sent.
 
 When the cluster has no worker at all for ``no_workers_timeout`` seconds
@@ -104,7 +106,6 @@ class SkdeepDaskBackend(DaskDistributedBackend):
         self._lock = threading.Lock()
         self._waiting = collections.deque()  # (calls, callback) not sent yet
         self._running = {}  # Dask future -> (calls, callback)
-        self._slots = max(1, sum(self.client.nthreads().values()))
         # each call has its own stop signal: the backend serves many calls
         self._stopped = threading.Event()
         watchdog = threading.Thread(
@@ -124,12 +125,19 @@ class SkdeepDaskBackend(DaskDistributedBackend):
             self._waiting.append((list(func.items), callback))
         self._send_waiting()
 
+    def _live_threads(self):
+        try:
+            return sum(self.client.nthreads().values())
+        except Exception:  # the client is closing: stop_call follows
+            return 0
+
     def _send_waiting(self):
+        slots = self._live_threads()
         while True:
             with self._lock:
                 if self._stopped.is_set() or not self._waiting:
                     return
-                if len(self._running) >= self._slots:
+                if len(self._running) >= slots:
                     return
                 calls, callback = self._waiting.popleft()
                 future = self.client.submit(run_calls, calls, pure=False, **self.submit_kwargs)
@@ -166,6 +174,7 @@ class SkdeepDaskBackend(DaskDistributedBackend):
                 busy = bool(self._running or self._waiting)
             if workers or not busy:
                 alone_since = None
+                self._send_waiting()  # fits that waited for restarted workers
                 continue
             alone_since = alone_since or time.monotonic()
             if time.monotonic() - alone_since >= self.no_workers_timeout:
