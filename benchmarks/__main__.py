@@ -17,6 +17,7 @@ NAMES = (
     "sparse_memory",
     "throughput",
     "tuning",
+    "cross_validation",
 )
 
 
