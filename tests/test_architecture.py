@@ -65,10 +65,11 @@ def one_fit():
     return _calls_of_one_fit()
 
 
-def test_an_array_fit_enters_at_most_twelve_modules(one_fit):
+def test_an_array_fit_enters_at_most_thirteen_modules(one_fit):
+    # twelve before the compiled copies kept across fits got a module of their own
     _, entered = one_fit
     assert {"skdeep._fit.parameters", "skdeep._fit.training"} <= entered  # the hook saw the fit
-    assert len(entered) <= 12, sorted(entered)
+    assert len(entered) <= 13, sorted(entered)
 
 
 def test_no_module_of_the_fit_calls_back_into_one_that_called_it(one_fit):

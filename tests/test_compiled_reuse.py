@@ -19,7 +19,7 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 
 import skdeep
 from skdeep import KerasClassifier, KerasRegressor
-from skdeep._fit import training
+from skdeep._fit import compiled
 from tests.builders import mlp
 
 
@@ -59,9 +59,9 @@ def _assert_same(a, b):
 
 @pytest.fixture(autouse=True)
 def no_copies():
-    training.COMPILED.clear()
+    compiled.COMPILED.clear()
     yield
-    training.COMPILED.clear()
+    compiled.COMPILED.clear()
 
 
 CASES = {
@@ -133,10 +133,10 @@ def test_cross_validation_and_grid_search_reuse_without_user_code_and_keep_their
     X, y = _data(150)
     with skdeep.config_context(reuse_compiled=False):
         expected = cross_val_score(_classifier(), X, y, cv=KFold(3))
-    assert len(training.COMPILED) == 0
+    assert len(compiled.COMPILED) == 0
     scores = cross_val_score(_classifier(), X, y, cv=KFold(3))
     np.testing.assert_array_equal(scores, expected)
-    assert len(training.COMPILED) == 1  # one copy trained the three folds
+    assert len(compiled.COMPILED) == 1  # one copy trained the three folds
     search = GridSearchCV(_classifier(), {"epochs": [1, 2], "learning_rate": [0.01, 0.05]}, cv=2)
     search.fit(X, y)
     with skdeep.config_context(reuse_compiled=False):
@@ -162,13 +162,13 @@ def test_partial_fit_loops_reuse_the_copy_and_learn_what_they_learn_without_it()
 
 def test_the_copies_are_bounded_and_freed_when_they_go():
     X, y = _data(40)
-    for hidden in range(1, training.MAX_COMPILED_COPIES + 4):
+    for hidden in range(1, compiled.MAX_COMPILED_COPIES + 4):
         KerasRegressor(mlp, hidden=hidden, epochs=1, random_state=0, verbose=0).fit(X, y)
-    assert len(training.COMPILED) == training.MAX_COMPILED_COPIES
+    assert len(compiled.COMPILED) == compiled.MAX_COMPILED_COPIES
     seen = SeesModel()
     _classifier(callbacks=[seen]).fit(X, y)
     assert seen.trained[0]() is not None
-    training.COMPILED.clear()
+    compiled.COMPILED.clear()
     gc.collect()
     assert seen.trained[0]() is None
 
@@ -179,7 +179,7 @@ def test_one_switch_turns_reuse_off_and_the_environment_sets_its_default(monkeyp
     with skdeep.config_context(reuse_compiled=False):
         estimator = _classifier(callbacks=[seen]).fit(X, y)
     assert seen.trained[0]() is estimator.model_
-    assert len(training.COMPILED) == 0
+    assert len(compiled.COMPILED) == 0
     monkeypatch.setenv("SKDEEP_REUSE_COMPILED", "0")
     assert skdeep.get_config()["reuse_compiled"] is False
     monkeypatch.delenv("SKDEEP_REUSE_COMPILED")
@@ -225,7 +225,7 @@ def test_networks_whose_code_is_not_in_their_configuration_train_themselves(para
     seen = SeesModel()
     estimators = [_classifier(**params, callbacks=[seen]).fit(X, y) for _ in range(2)]
     assert [ref() for ref in seen.trained] == [e.model_ for e in estimators]
-    assert len(training.COMPILED) == 0
+    assert len(compiled.COMPILED) == 0
 
 
 def test_a_failed_fit_keeps_no_copy_and_the_next_fit_is_exact():
@@ -240,7 +240,7 @@ def test_a_failed_fit_keeps_no_copy_and_the_next_fit_is_exact():
     _classifier().fit(X, y)  # one copy kept
     with pytest.raises(RuntimeError, match="stopped by the user"):
         _classifier(callbacks=[Fails()]).fit(X, y)
-    assert len(training.COMPILED) == 0  # the copy it was training is dropped
+    assert len(compiled.COMPILED) == 0  # the copy it was training is dropped
     _assert_same(_learned(_classifier().fit(X, y), X), fresh)
 
 
@@ -266,3 +266,32 @@ def test_fits_in_several_threads_each_learn_what_they_learn_alone():
     assert errors == []
     for seed in seeds:
         np.testing.assert_array_equal(found[seed], alone[seed])
+
+
+def test_a_reused_fit_predicts_what_its_own_network_computes_also_after_freezing_a_layer():
+    X, y = _data()
+    _classifier().fit(X, y)
+    est = _classifier().fit(X, y)  # trained a kept copy
+    direct = np.asarray(keras.ops.convert_to_numpy(est.model_(X)))
+    np.testing.assert_allclose(est.predict_proba(X)[:, 1], direct[:, -1], rtol=1e-5, atol=1e-6)
+    est.model_.layers[0].trainable = False  # its variables are now split otherwise
+    np.testing.assert_allclose(est.predict_proba(X)[:, 1], direct[:, -1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's prediction step is pure")
+def test_on_jax_a_later_estimator_predicts_without_compiling_again(caplog):
+    import jax
+
+    X, y = _data()
+    first = _classifier().fit(X, y)
+    first.predict_proba(X[:30])  # compiles the prediction step for 30 rows
+    second = _classifier().fit(X, y)
+    jax.config.update("jax_log_compiles", True)
+    try:
+        with caplog.at_level("DEBUG"):
+            second.predict_proba(X[:30])
+    finally:
+        jax.config.update("jax_log_compiles", False)
+    compiles = [r for r in caplog.records if "ompil" in r.getMessage()]
+    assert compiles == [], [r.getMessage()[:120] for r in compiles]
+    np.testing.assert_array_equal(second.predict_proba(X), first.predict_proba(X))
