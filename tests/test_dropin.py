@@ -219,6 +219,37 @@ def test_routed_and_plain_keras_keywords_reach_their_destinations(data):
     assert clf.predict(X, batch_size=7).shape == (len(X),)
 
 
+def get_reg_model(meta, compile_kwargs):
+    """scikeras' regressor tutorial builder."""
+    model = keras.Sequential(
+        [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(meta["n_outputs_expected_"])]
+    )
+    model.compile(loss="mse", optimizer=compile_kwargs["optimizer"], metrics=["mse"])
+    return model
+
+
+def test_partial_fit_history_is_keyed_by_the_metric_name_as_given():
+    """scikeras spells ``"mse"`` out in ``history_``; skdeep keeps the name as given."""
+    X, y = make_regression(n_samples=60, n_features=3, random_state=0)
+    reg = KerasRegressor(model=get_reg_model, optimizer="adam", random_state=0)
+    for _ in range(3):
+        reg.partial_fit(X, y)
+    assert len(reg.history_["loss"]) == 3
+    assert len(reg.history_["mse"]) == 3  # the migration page's one-line change
+    assert "mean_squared_error" not in reg.history_
+
+
+def test_a_routed_option_no_object_takes_is_an_error_naming_it(data):
+    """scikeras ignores it; a typo should not pass silently (docs/migration.md)."""
+    X, y = data
+    clf = KerasClassifier(
+        model=get_clf_model, optimizer="rmsprop", optimizer__this_should_not_pass__abc=1, epochs=1
+    )
+    with pytest.raises(ValueError, match="this_should_not_pass"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "model_")  # the failed fit left the estimator as it was
+
+
 class Schedule:
     def __init__(self, coef=0.1):
         self.coef = coef
@@ -350,6 +381,43 @@ def test_keras_wrappers_regressor():
 
     reg = SKLearnRegressor(model=linear, fit_kwargs={"epochs": 2}).fit(X, y)
     assert reg.predict(X).shape == (80,)
+
+
+def test_fit_with_zero_epochs_attaches_a_model_without_training(data):
+    """Keras' wrappers: ``warm_start=True`` and ``fit(X, y, epochs=0)`` builds, trains nothing."""
+    X, y = data
+    est = SKLearnClassifier(
+        model=dynamic_model,
+        model_kwargs={"loss": "categorical_crossentropy", "layers": [8]},
+        warm_start=True,
+    )
+    est.fit(X, y, epochs=0)
+    assert est.n_iter_ == 0 and est.history_ == {}
+    untrained = [w.copy() for w in est.model_.get_weights()]
+    assert est.predict(X).shape == (len(X),)  # ready to predict
+    est.fit(X, y, epochs=2)  # warm start: trains the attached model
+    assert est.n_iter_ == 2
+    trained = est.model_.get_weights()
+    assert any(not np.array_equal(a, b) for a, b in zip(untrained, trained, strict=True))
+    est.fit(X, y, epochs=0)  # nothing more is trained, nothing is forgotten
+    assert est.n_iter_ == 2 and len(est.history_["loss"]) == 2
+    for before, after in zip(trained, est.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_zero_epochs_in_fit_kwargs_and_negative_epochs(data):
+    X, y = data
+    est = SKLearnClassifier(
+        model=dynamic_model,
+        model_kwargs={"loss": "categorical_crossentropy"},
+        fit_kwargs={"epochs": 0},
+    ).fit(X, y)
+    assert est.n_iter_ == 0 and est.predict(X).shape == (len(X),)
+    with pytest.raises(ValueError, match="Invalid epochs=-1 passed to fit: expected a non-neg"):
+        est.fit(X, y, epochs=-1)
+    # as a constructor parameter, epochs stays a positive number (as MLPClassifier's max_iter)
+    with pytest.raises(ValueError, match="'epochs' parameter of KerasClassifier must be an int"):
+        KerasClassifier(get_clf_model, epochs=0).fit(X, y)
 
 
 # ----------------------------------------------------------------------

@@ -684,7 +684,7 @@ def plan_fit(estimator, X, y, sample_weight, call_options, mode, classes=None):
         builder_selection(estimator, source_of_model) if source_of_model else ({}, ())
     )
     settings = _config.get_config()
-    backup_dir = None if continuing or mode == INITIALIZE else estimator.backup_dir
+    backup_dir = None if continuing or not epochs else estimator.backup_dir
     return FitPlan(
         mode=mode,
         continuing=continuing,
@@ -750,7 +750,15 @@ def _epochs(estimator, call_options, mode):
                     "epoch, continuing from the last one. Call fit for several epochs."
                 )
         return 1
-    epochs = call_options.pop("epochs", getattr(estimator, "fit__epochs", estimator.epochs))
+    if "epochs" in call_options:  # fit(X, y, epochs=0) builds and trains nothing (Keras' wrappers)
+        epochs = call_options.pop("epochs")
+        if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 0:
+            raise ValueError(
+                f"Invalid epochs={epochs!r} passed to fit: expected a non-negative integer "
+                "(0 builds the model, or keeps it with warm_start=True, and trains nothing)."
+            )
+        return int(epochs)
+    epochs = getattr(estimator, "fit__epochs", estimator.epochs)
     if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
         raise ValueError(f"Invalid epochs={epochs!r}: expected a positive integer.")
     return int(epochs)

@@ -283,8 +283,9 @@ class BaseKerasEstimator(DocumentationLinks, BaseEstimator):
                     prepared = data.prepare(staged, plan)
                 if not plan.continuing:
                     building.build(staged, plan, prepared)
-                if plan.mode == INITIALIZE:
-                    staged.history_, staged.n_iter_, staged.loss_curve_ = {}, 0, []
+                if not plan.epochs:  # initialize, or fit(X, y, epochs=0)
+                    if not plan.continuing:
+                        staged.history_, staged.n_iter_, staged.loss_curve_ = {}, 0, []
                 else:
                     training.train(staged, plan, prepared, seed, backup)
         object.__setattr__(self, "__dict__", staged.__dict__)  # one step for readers
