@@ -57,7 +57,9 @@ def _import_backend_quietly():
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="skdeep", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="skdeep", description="List skdeep's tasks, and run one with cross-validation."
+    )
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("list", help="show the tasks and their data")
     run = commands.add_parser("run", help="evaluate a task as its tutorial does")
@@ -153,7 +155,12 @@ def _run(args):
             n_jobs=args.jobs,
             progress=bar.update,
         )
-    except (DatasetNotFoundError, DatasetIntegrityError, FileNotFoundError, ValueError) as error:
+    except DatasetNotFoundError as error:  # the library's advice, in the command's words
+        bar.close()
+        return _fail(
+            str(error).replace("pass data_home= the folder", "pass --data-home the folder")
+        )
+    except (DatasetIntegrityError, FileNotFoundError, ValueError) as error:
         bar.close()
         return _fail(error)
     bar.close()

@@ -49,6 +49,15 @@ def test_unknown_task_and_missing_data_get_clear_errors(tmp_path, capsys):
     assert main(["run", "imdb-lstm", "--full-data", "--data-home", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "imdb.npz" in err and "never downloads" in err
+    # the command's option, not the library's keyword (issue 30 item 7)
+    assert "pass --data-home the folder" in err and "data_home=" not in err
+
+
+def test_help_is_plain_text(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "List skdeep's tasks" in out and "``" not in out
 
 
 def _command(*args, timeout=300):
