@@ -11,10 +11,16 @@ epochs (``max_iter``, no early stopping) and batch size. Each row gives
 the seconds of one run and the ratio to ``MLPClassifier``; the mean score
 shows that the contenders learn alike.
 
+scikeras takes about 15 times ``MLPClassifier``'s time on TensorFlow, so it
+runs only in the 40-epoch cross-validation unless ``--all-peers`` is given
+(its 150-epoch and grid runs then take most of an hour on two cores).
+
 Run: ``python -m benchmarks.cross_validation`` (``--smoke``: 3 folds,
-2 epochs, a 2-candidate grid). Set ``KERAS_BACKEND=jax`` for JAX.
+2 epochs, a 2-candidate grid; ``--all-peers``: scikeras in every run).
+Set ``KERAS_BACKEND=jax`` for JAX.
 """
 
+import argparse
 import time
 import warnings
 
@@ -25,7 +31,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from benchmarks._common import header, parse_args, scikeras_classifier
+from benchmarks._common import header, scikeras_classifier
 from skdeep import KerasClassifier, config_context
 from skdeep.datasets import load_pima
 
@@ -38,7 +44,7 @@ def pima():
     return np.asarray(X, dtype="float32"), (np.asarray(y) == "pos").astype("int64")
 
 
-def contenders(epochs):
+def contenders(epochs, scikeras=True):
     """(name, estimator or reason it is missing, run inside) per contender.
 
     Every estimator is the last step of a pipeline named ``model``; the
@@ -82,6 +88,9 @@ def contenders(epochs):
             {"reuse_compiled": False},
         ),
     ]
+    if not scikeras:
+        found.append(("scikeras", "not run here (--all-peers runs it)", None))
+        return found
     scikeras = scikeras_classifier()
     if isinstance(scikeras, str):
         found.append(("scikeras", scikeras, None))
@@ -154,7 +163,10 @@ def print_rows(title, rows):
 
 
 def main(argv=None):
-    args = parse_args(__doc__, argv)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny runs: what CI runs")
+    parser.add_argument("--all-peers", action="store_true", help="scikeras in every run")
+    args = parser.parse_args(argv)
     X, y = pima()
     folds = 3 if args.smoke else 10
     header("cross-validation and grid search of the Pima MLP 12-8, batch 10")
@@ -168,7 +180,7 @@ def main(argv=None):
 
     for epochs in (2,) if args.smoke else (40, 150):
         rows = []
-        for name, estimator, settings in contenders(epochs):
+        for name, estimator, settings in contenders(epochs, epochs <= 40 or args.all_peers):
             if isinstance(estimator, str):
                 rows.append((name, None, estimator))
                 continue
@@ -184,7 +196,7 @@ def main(argv=None):
         return found.fit(X, y).best_score_
 
     rows = []
-    for name, estimator, settings in contenders(2):
+    for name, estimator, settings in contenders(2, args.smoke or args.all_peers):
         if isinstance(estimator, str):
             rows.append((name, None, estimator))
             continue
