@@ -415,6 +415,9 @@ def test_zero_epochs_in_fit_kwargs_and_negative_epochs(data):
     assert est.n_iter_ == 0 and est.predict(X).shape == (len(X),)
     with pytest.raises(ValueError, match="Invalid epochs=-1 passed to fit: expected a non-neg"):
         est.fit(X, y, epochs=-1)
+    # skdeep's own estimators keep refusing it, and say what builds without training
+    with pytest.raises(ValueError, match=r"epochs=0: expected a positive .* initialize\(X, y\)"):
+        KerasClassifier(get_clf_model).fit(X, y, epochs=0)
     # as a constructor parameter, epochs stays a positive number (as MLPClassifier's max_iter)
     with pytest.raises(ValueError, match="'epochs' parameter of KerasClassifier must be an int"):
         KerasClassifier(get_clf_model, epochs=0).fit(X, y)

@@ -652,11 +652,14 @@ def plan_fit(estimator, X, y, sample_weight, call_options, mode, classes=None):
     -------
     FitPlan
     """
-    wrapper_options = dict(getattr(estimator, "fit_kwargs", None) or {})  # keras.wrappers'
-    if mode != FIT:
-        wrapper_options.pop("epochs", None)  # partial_fit trains one epoch, initialize none
-    call_options = {**wrapper_options, **call_options}
-    epochs = _epochs(estimator, call_options, mode)
+    wrapper_options = None
+    if hasattr(estimator, "fit_kwargs"):  # keras.wrappers' names
+        wrapper_options = dict(estimator.fit_kwargs or {})
+        if mode != FIT:
+            wrapper_options.pop("epochs", None)  # partial_fit trains one epoch, initialize none
+    call_options = {**(wrapper_options or {}), **call_options}
+    # Keras' wrappers (the estimators with fit_kwargs) train nothing with epochs=0
+    epochs = _epochs(estimator, call_options, mode, zero_allowed=wrapper_options is not None)
     source = data_source(X)
     if source == "batches":
         classes = call_options.pop("classes", classes)
@@ -739,7 +742,7 @@ def data_source(X):
     return "arrays"
 
 
-def _epochs(estimator, call_options, mode):
+def _epochs(estimator, call_options, mode, zero_allowed=False):
     if mode == INITIALIZE:
         return 0
     if mode == PARTIAL_FIT:
@@ -750,7 +753,7 @@ def _epochs(estimator, call_options, mode):
                     "epoch, continuing from the last one. Call fit for several epochs."
                 )
         return 1
-    if "epochs" in call_options:  # fit(X, y, epochs=0) builds and trains nothing (Keras' wrappers)
+    if "epochs" in call_options and zero_allowed:  # epochs=0 builds and trains nothing
         epochs = call_options.pop("epochs")
         if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 0:
             raise ValueError(
@@ -758,9 +761,13 @@ def _epochs(estimator, call_options, mode):
                 "(0 builds the model, or keeps it with warm_start=True, and trains nothing)."
             )
         return int(epochs)
-    epochs = getattr(estimator, "fit__epochs", estimator.epochs)
+    epochs = call_options.pop("epochs", getattr(estimator, "fit__epochs", estimator.epochs))
     if isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1:
-        raise ValueError(f"Invalid epochs={epochs!r}: expected a positive integer.")
+        hint = " To build the model without training it, call initialize(X, y)."
+        raise ValueError(
+            f"Invalid epochs={epochs!r}: expected a positive integer."
+            + (hint if isinstance(epochs, Integral) and epochs == 0 else "")
+        )
     return int(epochs)
 
 
