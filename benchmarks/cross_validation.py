@@ -63,30 +63,8 @@ def contenders(epochs, scikeras=True):
             ),
             None,
         ),
-        (
-            "skdeep",
-            KerasClassifier(
-                model="mlp",
-                hidden_layer_sizes=HIDDEN,
-                optimizer="adam",
-                epochs=epochs,
-                batch_size=10,
-                random_state=0,
-            ),
-            None,
-        ),
-        (
-            "skdeep, reuse off",
-            KerasClassifier(
-                model="mlp",
-                hidden_layer_sizes=HIDDEN,
-                optimizer="adam",
-                epochs=epochs,
-                batch_size=10,
-                random_state=0,
-            ),
-            {"reuse_compiled": False},
-        ),
+        ("skdeep", _skdeep(epochs), None),
+        ("skdeep, reuse off", _skdeep(epochs), {"reuse_compiled": False}),
     ]
     if not scikeras:
         found.append(("scikeras", "not run here (--all-peers runs it)", None))
@@ -111,6 +89,17 @@ def contenders(epochs, scikeras=True):
             )
         )
     return found
+
+
+def _skdeep(epochs):
+    return KerasClassifier(
+        model="mlp",
+        hidden_layer_sizes=HIDDEN,
+        optimizer="adam",
+        epochs=epochs,
+        batch_size=10,
+        random_state=0,
+    )
 
 
 def _scikeras_build(meta, compile_kwargs):
