@@ -6,6 +6,8 @@ expected hash pointed at them. Fashion-MNIST is real: Debian ships it.
 """
 
 import gzip
+import hashlib
+import inspect
 import io
 import json
 import pickle
@@ -250,3 +252,79 @@ def test_imdb_and_reuters_match_keras_own_preparation(options, tmp_path, trust, 
             X, target = ours(subset=subset, data_home=tmp_path, return_X_y=True, **options)
             assert [list(s) for s in X] == [list(s) for s in x]
             assert target.tolist() == np.asarray(y).tolist()
+
+
+def _fashion_files(folder, monkeypatch):
+    """Fashion-MNIST files in the idx format, their content hashes trusted."""
+    folder.mkdir()
+    labels = np.arange(4, dtype=np.uint8)
+    contents = {
+        "train-images-idx3-ubyte": b"\0" * 16 + bytes(4 * 784),
+        "train-labels-idx1-ubyte": b"\0" * 8 + labels.tobytes(),
+        "t10k-images-idx3-ubyte": b"\0" * 16 + bytes(2 * 784),
+        "t10k-labels-idx1-ubyte": b"\0" * 8 + labels[:2].tobytes(),
+    }
+    for name, raw in contents.items():
+        with gzip.open(folder / f"{name}.gz", "wb") as f:
+            f.write(raw)
+        monkeypatch.setitem(cache._FASHION_FILES, name, hashlib.sha256(raw).hexdigest())
+
+
+def _every_loader(tmp_path, trust, monkeypatch):
+    """Each of ``skdeep.datasets``' loaders called as a user calls it, by name."""
+    from skdeep import datasets
+
+    rng = np.random.default_rng(0)
+    np.savez(
+        tmp_path / "mnist.npz",
+        **{f"{k}_{s}": rng.integers(0, 10, (3, 28, 28) if k == "x" else 3).astype(np.uint8)
+           for k in "xy" for s in ("train", "test")},
+    )  # fmt: skip
+    trust("mnist.npz", tmp_path / "mnist.npz")
+    _write_cifar(tmp_path / "cifar-10-batches-py")
+    _fashion_files(tmp_path / "fashion-mnist", monkeypatch)
+    np.savez(tmp_path / "imdb.npz", x_train=_random_corpus(rng, 6), y_train=[0, 1] * 3,
+             x_test=_random_corpus(rng, 4), y_test=[1, 0] * 2)  # fmt: skip
+    (tmp_path / "imdb_word_index.json").write_text("{}")
+    trust("imdb.npz", tmp_path / "imdb.npz")
+    np.savez(tmp_path / "reuters.npz", x=_random_corpus(rng, 10), y=np.arange(10) % 3)
+    trust("reuters.npz", tmp_path / "reuters.npz")
+    (tmp_path / "bank-full.csv").write_text(BANK_CSV)
+    home = {"data_home": tmp_path}
+    calls = {
+        "load_mnist": home,
+        "load_fashion_mnist": home,
+        "load_cifar10": home,
+        "load_imdb": home,
+        "load_reuters": home,
+        "load_bank_marketing": {"path": tmp_path / "bank-full.csv"},
+    }
+    for name in datasets.__all__:
+        loader = getattr(datasets, name)
+        if name.startswith("make_"):
+            yield name, loader(40)
+        elif name.startswith("load_") and name != "load_airline":
+            for as_frame in (False, True):
+                if "as_frame" in inspect.signature(loader).parameters:
+                    yield (
+                        f"{name}(as_frame={as_frame})",
+                        loader(return_X_y=True, as_frame=as_frame, **calls.get(name, {})),
+                    )
+                else:
+                    yield name, loader(return_X_y=True, **calls.get(name, {}))
+                    break
+
+
+def test_every_loaders_target_is_a_type_scikit_learn_recognises(tmp_path, trust, monkeypatch):
+    """load_boston's target was an object array of numbers: 'unknown' to scikit-learn."""
+    from sklearn.utils.multiclass import type_of_target
+
+    seen = {}
+    for name, (_, y) in _every_loader(tmp_path, trust, monkeypatch):
+        seen[name] = type_of_target(y)
+        assert np.asarray(y).dtype.kind in "iufU" or all(isinstance(v, str) for v in y), name
+    assert "unknown" not in seen.values(), seen
+    assert seen["load_boston(as_frame=False)"] == "continuous"
+    assert seen["load_pima(as_frame=False)"] == "binary"
+    assert seen["load_fashion_mnist(as_frame=True)"] == "multiclass"
+    assert len(seen) >= 30, sorted(seen)
