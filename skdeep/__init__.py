@@ -2,10 +2,15 @@
 
 The estimators and the file functions are imported on first use, so that
 ``import skdeep`` (and the ``skdeep`` command starting up) does not load
-Keras and its backend until they are needed.
+Keras and its backend until they are needed; when they are, TensorFlow's
+C++ start-up lines are kept off the terminal unless ``TF_CPP_MIN_LOG_LEVEL``
+asks for them (:mod:`skdeep._framework.native_logs`).
 """
 
 from skdeep._config import config_context, get_config, set_config  # noqa: F401
+from skdeep._framework.native_logs import quiet_backend_imports
+
+quiet_backend_imports()  # TensorFlow's C++ start-up lines stay off the terminal
 
 __version__ = "0.1.0"
 

@@ -13,47 +13,32 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before Keras loads TF
-    _import_backend_quietly()
+    # The command's own process and its workers: TensorFlow's native log shows
+    # only what the user's TF_CPP_MIN_LOG_LEVEL, or --verbose, asks for.
+    if getattr(args, "verbose", False):
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    _start_backend()
     if args.command == "list":
         return _list()
     return _run(args)
 
 
-def _import_backend_quietly():
-    """Import Keras with the backend's C++ start-up lines kept off the terminal.
+def _start_backend():
+    """Import Keras and run a first small operation, which starts the backend's runtime.
 
-    TensorFlow writes "oneDNN custom operations are on", "Could not find cuda
-    drivers" and the like straight to file descriptor 2 while it loads, before
-    any log level applies. They are captured; if the import fails, they are
-    written out after all, with the Python error. A first small operation
-    starts the backend's runtime, which logs its CPU features.
+    Both write TensorFlow's C++ start-up lines (its CPU features, no CUDA
+    driver) straight to file descriptor 2; they are kept off the terminal as
+    ``import skdeep`` keeps them (:mod:`skdeep._framework.native_logs`).
     """
-    import tempfile
+    from skdeep._framework.native_logs import native_lines_filtered, note_user_level
 
-    try:
-        saved = os.dup(2)
-    except OSError:
-        saved = None
-    if saved is None:
+    if "keras" not in sys.modules:
+        note_user_level()  # the command's level (above), which its workers inherit
+    with native_lines_filtered():
         import keras
 
-        return keras
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            import keras
-
-            keras.ops.convert_to_numpy(keras.ops.zeros((1,)))
-        except BaseException:
-            os.dup2(saved, 2)
-            captured.seek(0)
-            sys.stderr.write(captured.read().decode(errors="replace"))
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-    return keras
+        keras.ops.convert_to_numpy(keras.ops.zeros((1,)))
 
 
 def _parser():
@@ -87,6 +72,11 @@ def _parser():
         "else joblib (a pickle: load only your own)",
     )
     run.add_argument("--plot", metavar="PATH", help="save the learning curves as a PNG")
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the backend's native log (TensorFlow's C++ start-up lines), in workers too",
+    )
     return parser
 
 

@@ -116,3 +116,20 @@ def test_python_dash_m_skdeep_is_the_same_command_without_backend_noise():
     assert "; 1 epoch\n" in result.stdout  # not "1 epochs"
     # Only the progress bar on stderr: none of TensorFlow's C++ start-up lines.
     assert all(line.startswith("[") for line in result.stderr.splitlines()), result.stderr
+
+
+def test_workers_keep_tensorflows_native_log_quiet_unless_verbose():
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    args = [sys.executable, "-m", "skdeep", "run", "iris", "--cv", "2", "--epochs", "1"]
+    quiet = subprocess.run(
+        [*args, "--jobs", "2"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert quiet.returncode == 0, quiet.stderr[-2000:]
+    # Only the progress bar: no worker's "oneDNN custom operations" or cuInit line.
+    assert all(line.startswith("[") for line in quiet.stderr.splitlines()), quiet.stderr
+    verbose = subprocess.run(
+        [*args, "--verbose"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert verbose.returncode == 0, verbose.stderr[-2000:]
+    if env.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+        assert "port.cc" in verbose.stderr or "cudart_stub" in verbose.stderr, verbose.stderr

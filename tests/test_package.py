@@ -115,3 +115,45 @@ def test_tensorflow_threads_follow_the_share_joblib_gives_a_worker():
         timeout=300,
     )
     assert free.stdout.split() == ["0", "0"], free.stderr[-2000:]  # TensorFlow's own choice
+
+
+_NATIVE = "I0000 00:00:1796313306.835195    7571 port.cc:153] oneDNN custom operations are on.\n"
+
+
+def test_a_script_importing_skdeep_prints_none_of_tensorflows_native_lines():
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    code = (
+        "import skdeep.estimators, keras; from skdeep.models import mlp; import numpy as np; "
+        "skdeep.estimators.KerasRegressor(mlp, epochs=1).fit(np.ones((8, 2)), np.ones(8)); "
+        "print(keras.backend.backend())"
+    )
+    quiet = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert quiet.returncode == 0, quiet.stderr[-2000:]
+    assert quiet.stderr == ""  # no "oneDNN custom operations", "Could not find cuda drivers"
+    asked = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**env, "TF_CPP_MIN_LOG_LEVEL": "0"},
+        timeout=300,
+    )
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    if asked.stdout.strip() == "tensorflow":  # the user's own level shows them
+        assert "port.cc" in asked.stderr or "cudart_stub" in asked.stderr, asked.stderr
+
+
+def test_output_written_while_the_backend_loads_is_kept_less_native_lines(capfd):
+    from skdeep._framework.native_logs import native_lines_filtered
+
+    with native_lines_filtered():
+        os.write(2, (_NATIVE + "UserWarning: the user's own warning\n").encode())
+    assert capfd.readouterr().err == "UserWarning: the user's own warning\n"
+    try:
+        with native_lines_filtered():
+            os.write(2, _NATIVE.encode())
+            raise ImportError("no backend")
+    except ImportError:
+        pass
+    assert capfd.readouterr().err == _NATIVE  # a failed import shows everything

@@ -37,6 +37,8 @@ import keras
 import numpy as np
 from sklearn.utils import check_random_state
 
+from skdeep._framework.native_logs import native_lines_filtered
+
 _MAX_SEED = 2**31 - 1
 
 
@@ -235,6 +237,15 @@ def limit_framework_threads():
     if STATE["threads_applied"]:
         return False
     STATE["threads_applied"] = True
+    try:
+        return _apply_thread_share()
+    finally:
+        if keras.backend.backend() == "tensorflow":
+            with native_lines_filtered():  # the runtime's start writes its CUDA probe
+                keras.ops.convert_to_numpy(keras.ops.zeros((1,)))
+
+
+def _apply_thread_share():
     share = thread_share()
     if share is None:
         return False
