@@ -133,3 +133,56 @@ def test_workers_keep_tensorflows_native_log_quiet_unless_verbose():
     assert verbose.returncode == 0, verbose.stderr[-2000:]
     if env.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
         assert "port.cc" in verbose.stderr or "cudart_stub" in verbose.stderr, verbose.stderr
+
+
+def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(tmp_path):
+    """Connect-and-close, 100 random bytes, a wrong key and a silent client, mid-run."""
+    import glob
+    import socket
+    import time
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "skdeep",
+            "run",
+            "iris",
+            "--cv",
+            "2",
+            "--epochs",
+            "2",
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    silent = []
+    try:
+        deadline = time.monotonic() + 120
+        while not (found := glob.glob(str(tmp_path / "pymp-*" / "listener-*"))):
+            assert run.poll() is None and time.monotonic() < deadline, "no listener appeared"
+            time.sleep(0.02)
+        address = found[0]
+        for payload in (b"", os.urandom(100)):
+            with socket.socket(socket.AF_UNIX) as hostile:
+                hostile.connect(address)
+                hostile.sendall(payload)
+        with pytest.raises((AuthenticationError, EOFError, OSError)):
+            Client(address, authkey=b"not the run's key").close()
+        holder = socket.socket(socket.AF_UNIX)
+        holder.connect(address)  # connects and never answers
+        silent.append(holder)
+        out, err = run.communicate(timeout=240)
+    finally:
+        run.kill()
+        for holder in silent:
+            holder.close()
+    assert run.returncode == 0, err[-2000:]
+    assert "accuracy:" in out

@@ -151,3 +151,12 @@ def test_parallel_fits_give_the_same_scores_as_one_job():
     assert [c[1] for c in two.candidates] == [c[1] for c in one.candidates]
     assert two.best_params == one.best_params
     assert progress[-1] == (9, 9) and len(progress) == 9  # 3 candidates x 3 folds
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_an_error_in_reporting_progress_ends_the_run_with_that_error(n_jobs):
+    def progress(done, total, label):
+        raise KeyError("the progress display broke")
+
+    with pytest.raises(KeyError, match="the progress display broke"):
+        run_task("iris", cv=2, epochs=1, n_jobs=n_jobs, progress=progress)

@@ -7,11 +7,21 @@ training history (and, when asked, the fitted pipeline) back to the main
 process over a local authenticated connection (``multiprocessing.connection``),
 where they feed the classification report, the learning curves and the
 progress bar. The scorer itself always scores 0.
+
+The channel cannot stall the work: each connection is authenticated in its
+own thread, so one that closes at once, sends garbage, holds the line or
+has the wrong key is dropped without holding up the scorers'. An error
+while recording a report (a progress callback that raises) is sent back to
+the scorer, which ends the search, and is raised by the ``with`` block.
 """
 
+import contextlib
+import os
 import secrets
+import socket
 import threading
-from multiprocessing.connection import Client, Listener
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client, Listener, answer_challenge, deliver_challenge
 
 import numpy as np
 
@@ -42,16 +52,27 @@ class FoldReports:
 
     def __enter__(self):
         self._authkey = secrets.token_bytes(32)
-        self._listener = Listener(authkey=self._authkey)
-        self._thread = threading.Thread(target=self._receive, daemon=True)
+        # Authentication is done per connection (below), so that a connection
+        # that is not one of the scorers' cannot stop the others being heard.
+        self._listener = Listener(family="AF_UNIX" if os.name == "posix" else "AF_INET")
+        self._lock = threading.Lock()
+        self._closing, self._error, self._serving = False, None, []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
         return self
 
-    def __exit__(self, *exc_info):
-        with Client(self._listener.address, authkey=self._authkey) as client:
-            client.send(None)  # tells the receiving thread to stop
+    def __exit__(self, exc_type, exc, traceback):
+        self._closing = True
+        with contextlib.suppress(OSError):  # wakes the accepting thread
+            family = socket.AF_UNIX if isinstance(self._listener.address, str) else socket.AF_INET
+            with socket.socket(family) as wake:
+                wake.connect(self._listener.address)
         self._thread.join(timeout=30)
+        for thread in list(self._serving):
+            thread.join(timeout=30)
         self._listener.close()
+        if self._error is not None:
+            raise self._error  # the reporting error ends the run, not the scorer's echo of it
 
     @property
     def scorer(self):
@@ -64,18 +85,46 @@ class FoldReports:
         """The reports of the candidate ``params``, in the order the fits ended."""
         return self.records.get(_key(params, self.grid_keys), [])
 
-    def _receive(self):
-        while True:
-            with self._listener.accept() as connection:
-                message = connection.recv()
-            if message is None:
+    def _accept(self):
+        while not self._closing:
+            try:
+                connection = self._listener.accept()
+            except OSError:
+                continue
+            if self._closing:
+                connection.close()
                 return
-            key = message.pop("candidate")
-            self.records.setdefault(key, []).append(message)
-            if key not in self._candidates:
-                self._candidates.append(key)
-            if self.progress is not None:
-                self.progress(sum(map(len, self.records.values())), self.total, self._label(key))
+            thread = threading.Thread(target=self._serve, args=(connection,), daemon=True)
+            thread.start()
+
+    def _serve(self, connection):
+        """Authenticate one connection and record its report; anything else is dropped."""
+        with connection:
+            try:
+                deliver_challenge(connection, self._authkey)
+                answer_challenge(connection, self._authkey)
+            except (OSError, EOFError, ValueError, AuthenticationError):
+                return  # not one of the scorers: the run goes on without it
+            self._serving.append(threading.current_thread())
+            try:
+                message = connection.recv()
+                with self._lock:
+                    self._record(message)
+                failure = None
+            except Exception as error:
+                with self._lock:
+                    self._error = self._error or error
+                failure = f"{type(error).__name__}: {error}"
+            with contextlib.suppress(OSError):
+                connection.send(failure)
+
+    def _record(self, message):
+        key = message.pop("candidate")
+        self.records.setdefault(key, []).append(message)
+        if key not in self._candidates:
+            self._candidates.append(key)
+        if self.progress is not None:
+            self.progress(sum(map(len, self.records.values())), self.total, self._label(key))
 
     def _label(self, key):
         label = f"fold {len(self.records[key])}/{self.n_splits}"
@@ -103,6 +152,9 @@ class _ReportingScorer:
         }
         with Client(self.address, authkey=self.authkey) as client:
             client.send(message)
+            failure = client.recv()
+        if failure is not None:
+            raise RuntimeError(f"Reporting this fit to the main process failed: {failure}")
         return 0.0
 
 
