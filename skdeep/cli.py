@@ -1,9 +1,13 @@
 """The ``skdeep`` command: list the tasks and run one with cross-validation."""
 
 import argparse
+import contextlib
 import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 
 def main(argv=None):
@@ -21,7 +25,55 @@ def main(argv=None):
     _start_backend()
     if args.command == "list":
         return _list()
-    return _run(args)
+    with _scratch_folder():
+        return _run(args)
+
+
+_SCRATCH_PREFIX = "skdeep-run-"
+
+
+@contextlib.contextmanager
+def _scratch_folder():
+    """A temporary folder of the run's own, for it and its workers, removed at the end.
+
+    TensorFlow's traced functions (``__autograph_generated_file*.py``),
+    joblib's memory-mapped arrays (otherwise in ``/dev/shm``) and the
+    progress channel's socket all go there (``TMPDIR`` and
+    ``JOBLIB_TEMP_FOLDER``, which the workers inherit). A run killed before
+    its end leaves its folder behind; the next run removes every such folder
+    whose run is no longer alive. The variables are put back afterwards.
+    """
+    _remove_dead_runs_folders(tempfile.gettempdir())
+    folder = tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-")
+    saved = {name: os.environ.get(name) for name in ("TMPDIR", "JOBLIB_TEMP_FOLDER")}
+    saved_tempdir = tempfile.tempdir
+    os.environ.update(TMPDIR=folder, JOBLIB_TEMP_FOLDER=folder)
+    tempfile.tempdir = folder
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved_tempdir
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_dead_runs_folders(parent):
+    """Remove the scratch folders, owned by this user, of runs that are no longer alive."""
+    user = os.getuid() if hasattr(os, "getuid") else None
+    for path in Path(parent).glob(f"{_SCRATCH_PREFIX}*-*"):
+        pid = path.name[len(_SCRATCH_PREFIX) :].split("-")[0]
+        try:
+            if not pid.isdigit() or user not in (None, path.stat().st_uid):
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue  # alive (another user's, or not ours to signal), or gone meanwhile
 
 
 def _start_backend():

@@ -4,6 +4,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import joblib
 import pytest
@@ -135,7 +136,18 @@ def test_workers_keep_tensorflows_native_log_quiet_unless_verbose():
         assert "port.cc" in verbose.stderr or "cudart_stub" in verbose.stderr, verbose.stderr
 
 
-def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(tmp_path):
+@pytest.fixture
+def short_tmp():
+    """A short TMPDIR (a deep one makes the run's socket path too long for AF_UNIX)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sk", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(short_tmp):
     """Connect-and-close, 100 random bytes, a wrong key and a silent client, mid-run."""
     import glob
     import socket
@@ -143,6 +155,7 @@ def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(tmp_path):
     from multiprocessing import AuthenticationError
     from multiprocessing.connection import Client
 
+    tmp_path = short_tmp
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     run = subprocess.Popen(
         [
@@ -166,7 +179,7 @@ def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(tmp_path):
     silent = []
     try:
         deadline = time.monotonic() + 120
-        while not (found := glob.glob(str(tmp_path / "pymp-*" / "listener-*"))):
+        while not (found := glob.glob(str(tmp_path / "**" / "listener"), recursive=True)):
             assert run.poll() is None and time.monotonic() < deadline, "no listener appeared"
             time.sleep(0.02)
         address = found[0]
@@ -186,3 +199,44 @@ def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(tmp_path):
             holder.close()
     assert run.returncode == 0, err[-2000:]
     assert "accuracy:" in out
+
+
+def _jobs_run(tmp, *extra):
+    return subprocess.Popen(
+        [sys.executable, "-m", "skdeep", "run", "iris", "--cv", "2", "--epochs", "1", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )
+
+
+def _shm_folders_of(pid):
+    shm = Path("/dev/shm")
+    return [p.name for p in shm.iterdir() if f"_{pid}_" in p.name] if shm.is_dir() else []
+
+
+def test_a_run_leaves_no_temporary_files_and_cleans_a_killed_runs(short_tmp):
+    import signal
+    import time
+
+    tmp = short_tmp
+    finished = _jobs_run(tmp, "--jobs", "2")
+    _, err = finished.communicate(timeout=300)
+    assert finished.returncode == 0, err[-2000:]
+    # No traced-function files, sockets or memory-mapping folders left behind.
+    assert list(tmp.iterdir()) == [] and _shm_folders_of(finished.pid) == []
+
+    killed = _jobs_run(tmp, "--jobs", "2")
+    deadline = time.monotonic() + 120
+    while not list(tmp.rglob("listener")):  # the search has started
+        assert killed.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate(timeout=60)
+    assert [p.name.split("-")[2] for p in tmp.iterdir()] == [str(killed.pid)]
+    time.sleep(3)  # its workers notice and exit
+    after = _jobs_run(tmp)
+    _, err = after.communicate(timeout=300)
+    assert after.returncode == 0, err[-2000:]
+    assert list(tmp.iterdir()) == []

@@ -18,7 +18,9 @@ the scorer, which ends the search, and is raised by the ``with`` block.
 import contextlib
 import os
 import secrets
+import shutil
 import socket
+import tempfile
 import threading
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener, answer_challenge, deliver_challenge
@@ -54,7 +56,14 @@ class FoldReports:
         self._authkey = secrets.token_bytes(32)
         # Authentication is done per connection (below), so that a connection
         # that is not one of the scorers' cannot stop the others being heard.
-        self._listener = Listener(family="AF_UNIX" if os.name == "posix" else "AF_INET")
+        # A socket file in a private folder only this user can reach, removed at
+        # the end; loopback where there are none, or the path is too long.
+        self._folder = tempfile.mkdtemp(prefix="skdeep-reports-")
+        socket_path = os.path.join(self._folder, "listener")
+        if os.name == "posix" and len(socket_path) < 100:
+            self._listener = Listener(socket_path, family="AF_UNIX")
+        else:
+            self._listener = Listener(("127.0.0.1", 0), family="AF_INET")
         self._lock = threading.Lock()
         self._closing, self._error, self._serving = False, None, []
         self._thread = threading.Thread(target=self._accept, daemon=True)
@@ -71,6 +80,7 @@ class FoldReports:
         for thread in list(self._serving):
             thread.join(timeout=30)
         self._listener.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
         if self._error is not None:
             raise self._error  # the reporting error ends the run, not the scorer's echo of it
 
