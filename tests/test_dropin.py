@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.preprocessing import FunctionTransformer
 
@@ -486,3 +486,18 @@ def test_an_unregistered_model_subclass_in_main_works_with_n_jobs(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "(3,)" in result.stdout
+
+
+def test_a_multilabel_y_reaches_the_builder_with_one_column_per_label():
+    X, y = make_multilabel_classification(n_samples=60, n_features=5, n_classes=3, random_state=0)
+
+    def multilabel(X, y):
+        model = keras.Sequential(
+            [keras.Input((X.shape[1],)), keras.layers.Dense(y.shape[1], activation="sigmoid")]
+        )
+        model.compile(loss="binary_crossentropy", optimizer="adam")
+        return model
+
+    est = SKLearnClassifier(model=multilabel, fit_kwargs={"epochs": 2}).fit(X, y)
+    assert est.predict(X).shape == (60, 3)
+    assert set(np.unique(est.predict(X))) <= {0, 1}

@@ -4,7 +4,8 @@ Code written for ``keras.wrappers`` runs by changing the import to
 ``skdeep.wrappers``: the model is a compiled ``keras.Model`` or a function
 ``model(X, y, **model_kwargs)`` returning one, ``fit_kwargs`` go to
 ``model.fit``, and the classifier's builder receives ``y`` one-hot encoded,
-as Keras' wrapper gives it. What skdeep adds underneath (labels of any type
+as Keras' wrapper gives it (a multilabel indicator ``y`` as it is: one column
+per label, the units the model must output). What skdeep adds underneath (labels of any type
 back from ``predict``, ``predict_proba``, checks, atomic fits, fast
 prediction) comes along.
 """
@@ -12,6 +13,7 @@ prediction) comes along.
 import keras
 import numpy as np
 from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from skdeep.estimators.classifier import KerasClassifier
@@ -155,6 +157,8 @@ class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
         return self._predict_raw(X)
 
     def _builder_targets(self, y):
+        if type_of_target(y) == "multilabel-indicator":  # one unit per label, as trained
+            return np.asarray(y, dtype="float32")
         return OneHotEncoder(sparse_output=False).fit_transform(np.reshape(y, (-1, 1)))
 
 
