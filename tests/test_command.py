@@ -201,13 +201,15 @@ def test_bad_connections_to_the_progress_channel_do_not_stall_the_run(short_tmp)
     assert "accuracy:" in out
 
 
-def _jobs_run(tmp, *extra):
+def _jobs_run(tmp, *extra, killable=False):
+    output = subprocess.DEVNULL if killable else subprocess.PIPE
     return subprocess.Popen(
         [sys.executable, "-m", "skdeep", "run", "iris", "--cv", "2", "--epochs", "1", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
         text=True,
         env={**os.environ, "TMPDIR": str(tmp)},
+        start_new_session=killable,  # its own process group: the workers are killed with it
     )
 
 
@@ -227,15 +229,14 @@ def test_a_run_leaves_no_temporary_files_and_cleans_a_killed_runs(short_tmp):
     # No traced-function files, sockets or memory-mapping folders left behind.
     assert list(tmp.iterdir()) == [] and _shm_folders_of(finished.pid) == []
 
-    killed = _jobs_run(tmp, "--jobs", "2")
+    killed = _jobs_run(tmp, "--jobs", "2", killable=True)
     deadline = time.monotonic() + 120
     while not list(tmp.rglob("listener")):  # the search has started
         assert killed.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    killed.send_signal(signal.SIGKILL)
-    killed.communicate(timeout=60)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and its workers, mid-search
+    killed.wait(timeout=60)
     assert [p.name.split("-")[2] for p in tmp.iterdir()] == [str(killed.pid)]
-    time.sleep(3)  # its workers notice and exit
     after = _jobs_run(tmp)
     _, err = after.communicate(timeout=300)
     assert after.returncode == 0, err[-2000:]
