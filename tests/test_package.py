@@ -8,12 +8,13 @@ from pathlib import Path
 
 
 def _python(code, **env):
+    return _python_in(code, {**os.environ, **env})
+
+
+def _python_in(code, env):
+    """Run ``code`` in a fresh interpreter with exactly the environment ``env``."""
     return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=300,
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
     )
 
 
@@ -99,21 +100,11 @@ _THREADS_CODE = (
 def test_tensorflow_threads_follow_the_share_joblib_gives_a_worker():
     # joblib sets OMP_NUM_THREADS=cpu_count // n_jobs in its worker processes.
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
-    limited = subprocess.run(
-        [sys.executable, "-c", _THREADS_CODE],
-        capture_output=True,
-        text=True,
-        env={**env, "OMP_NUM_THREADS": "1", "KERAS_BACKEND": "tensorflow"},
-        timeout=300,
+    limited = _python_in(
+        _THREADS_CODE, {**env, "OMP_NUM_THREADS": "1", "KERAS_BACKEND": "tensorflow"}
     )
     assert limited.stdout.split() == ["1", "1"], limited.stderr[-2000:]
-    free = subprocess.run(
-        [sys.executable, "-c", _THREADS_CODE],
-        capture_output=True,
-        text=True,
-        env={**env, "KERAS_BACKEND": "tensorflow"},
-        timeout=300,
-    )
+    free = _python_in(_THREADS_CODE, {**env, "KERAS_BACKEND": "tensorflow"})
     assert free.stdout.split() == ["0", "0"], free.stderr[-2000:]  # TensorFlow's own choice
 
 
@@ -127,18 +118,10 @@ def test_a_script_importing_skdeep_prints_none_of_tensorflows_native_lines():
         "skdeep.estimators.KerasRegressor(mlp, epochs=1).fit(np.ones((8, 2)), np.ones(8)); "
         "print(keras.backend.backend())"
     )
-    quiet = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
-    )
+    quiet = _python_in(code, env)
     assert quiet.returncode == 0, quiet.stderr[-2000:]
     assert quiet.stderr == ""  # no "oneDNN custom operations", "Could not find cuda drivers"
-    asked = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**env, "TF_CPP_MIN_LOG_LEVEL": "0"},
-        timeout=300,
-    )
+    asked = _python_in(code, {**env, "TF_CPP_MIN_LOG_LEVEL": "0"})
     assert asked.returncode == 0, asked.stderr[-2000:]
     if asked.stdout.strip() == "tensorflow":  # the user's own level shows them
         assert "port.cc" in asked.stderr or "cudart_stub" in asked.stderr, asked.stderr
