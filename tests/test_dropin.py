@@ -501,3 +501,9 @@ def test_a_multilabel_y_reaches_the_builder_with_one_column_per_label():
     est = SKLearnClassifier(model=multilabel, fit_kwargs={"epochs": 2}).fit(X, y)
     assert est.predict(X).shape == (60, 3)
     assert set(np.unique(est.predict(X))) <= {0, 1}
+    # decision_function follows scikit-learn's multilabel convention: positive where
+    # predict sets the label, ranked as predict_proba.
+    scores = est.decision_function(X)
+    assert scores.shape == (60, 3)
+    np.testing.assert_array_equal(scores > 0, est.predict(X) == 1)
+    np.testing.assert_array_equal(np.argsort(scores, 0), np.argsort(est.predict_proba(X), 0))

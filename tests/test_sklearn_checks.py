@@ -107,18 +107,10 @@ _WRAPPER_FAILURES = {
     "check_fit_idempotent": _UNSEEDED_REASON,
     "check_supervised_y_2d": _UNSEEDED_REASON,
 }
-_ISSUE_27_MULTILABEL = (
-    "Known bug (issue 27): a multilabel y reaches a keras.wrappers-style builder one-hot "
-    "encoded as if it were classes, so the model gets the wrong number of outputs."
-)
 _SKLEARN_CLASSIFIER_FAILURES = {
     **_WRAPPER_FAILURES,
     "check_classifier_data_not_an_array": _UNSEEDED_REASON,
-    "check_classifier_multioutput": _ISSUE_27_MULTILABEL,
-    "check_classifiers_multilabel_representation_invariance": _ISSUE_27_MULTILABEL,
-    "check_classifiers_multilabel_output_format_predict": _ISSUE_27_MULTILABEL,
-    "check_classifiers_multilabel_output_format_predict_proba": _ISSUE_27_MULTILABEL,
-    "check_classifiers_multilabel_output_format_decision_function": _ISSUE_27_MULTILABEL,
+    "check_classifiers_multilabel_representation_invariance": _UNSEEDED_REASON,
 }
 _SKLEARN_REGRESSOR_FAILURES = {
     **_WRAPPER_FAILURES,

@@ -134,8 +134,9 @@ class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
         where ``predict`` says ``classes_[1]``, and ranked as
         ``predict_proba(X)[:, 1]``. Keras' wrapper returns both output
         columns instead; ``decision_function(X) > 0`` replaces its
-        ``decision_function(X).argmax(axis=-1)``. With more classes, the
-        outputs of the model's last layer.
+        ``decision_function(X).argmax(axis=-1)``. For a multilabel target,
+        the log-odds of each label, positive where ``predict`` sets it. With
+        more classes, the outputs of the model's last layer.
 
         Parameters
         ----------
@@ -144,22 +145,29 @@ class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, n_classes)
+        ndarray of shape (n_samples,), (n_samples, n_classes) or (n_samples, n_labels)
             The scores.
         """
         check_is_fitted(self, "model_")
         if len(self.classes_) == 2 and self.target_type_ == "binary":
-            positive = self.predict_proba(X)[:, 1].astype("float64")
-            # A float32 probability below 1 stays below the upper bound: ties only where
-            # predict_proba ties too.
-            positive = np.clip(positive, np.finfo("float64").tiny, np.nextafter(1.0, 0.0))
-            return np.log(positive) - np.log1p(-positive)
+            return _log_odds(self.predict_proba(X)[:, 1])
+        if self.target_type_ == "multilabel-indicator":
+            return _log_odds(self.predict_proba(X))
         return self._predict_raw(X)
 
     def _builder_targets(self, y):
         if type_of_target(y) == "multilabel-indicator":  # one unit per label, as trained
             return np.asarray(y, dtype="float32")
         return OneHotEncoder(sparse_output=False).fit_transform(np.reshape(y, (-1, 1)))
+
+
+def _log_odds(probabilities):
+    """``log(p / (1 - p))``: positive where ``p > 0.5``, ranked as ``p``."""
+    positive = np.asarray(probabilities, dtype="float64")
+    # A float32 probability below 1 stays below the upper bound: ties only where
+    # the probabilities tie too.
+    positive = np.clip(positive, np.finfo("float64").tiny, np.nextafter(1.0, 0.0))
+    return np.log(positive) - np.log1p(-positive)
 
 
 class SKLearnRegressor(_KerasWrapperMixin, KerasRegressor):
