@@ -110,6 +110,22 @@ def test_validation_data_and_sample_weights_are_reused_exactly():
     _assert_same(_learned(reused, X), fresh)
 
 
+def test_one_network_fitted_on_targets_of_another_shape_trains_its_own_copy():
+    # A step traced on y of shape (n,) cannot train on (n, 1): such fits keep apart.
+    from skdeep.wrappers import BaseWrapper
+    from tests.builders import values
+
+    X, y = _data()
+    column = y.reshape(-1, 1).astype("float32")
+    settings = dict(model=values, loss="mse", epochs=2, batch_size=16, random_state=0)
+    BaseWrapper(**settings).fit(X, y.astype("float32"))
+    with skdeep.config_context(reuse_compiled=False):
+        fresh = BaseWrapper(**settings).fit(X, column)
+    reused = BaseWrapper(**settings).fit(X, column)
+    assert reused.history_ == fresh.history_
+    np.testing.assert_array_equal(reused.predict(X), fresh.predict(X))
+
+
 def test_another_fit_never_changes_a_fitted_estimators_model():
     X, y = _data()
     first = _classifier().fit(X, y)

@@ -86,7 +86,7 @@ class CompiledCopies:
 COMPILED = CompiledCopies(MAX_COMPILED_COPIES)
 
 
-def compiled_trainer(model, plan, named_data):
+def compiled_trainer(model, plan, named_data, arguments):
     """The model that trains for ``model``: a kept compiled copy, a new one, or ``model`` itself.
 
     Tracing the training step is most of a small model's fit (about 1.6 s of
@@ -109,6 +109,10 @@ def compiled_trainer(model, plan, named_data):
     named_data : bool
         The inputs or targets are dicts keyed by the model's input or
         output names (those names then stay part of the key).
+    arguments : dict
+        The data arguments of ``model.fit``: a copy is kept per
+        specification of them (:func:`data_spec`), as its steps were traced
+        for it.
 
     Returns
     -------
@@ -123,10 +127,11 @@ def compiled_trainer(model, plan, named_data):
     key = reuse_key(model, named_data)
     if key is None:
         return model, None
+    key = (key, data_spec(arguments, plan.batch_size))
     trainer = COMPILED.take(key)
     if trainer is None:
         trainer = _compiled_copy(model)
-        if trainer is None or reuse_key(trainer, named_data) != key:
+        if trainer is None or reuse_key(trainer, named_data) != key[0]:
             return model, None  # Keras could not rebuild it exactly from its configuration
     _build_optimizer(model)
     if not copy_state(model, trainer):
@@ -182,6 +187,48 @@ def reuse_key(model, named_data=False):
         return json.dumps(described, sort_keys=True, default=_refuse)
     except TypeError:
         return None
+
+
+def data_spec(arguments, batch_size):
+    """What a traced step was traced for: the structure, row shapes and dtypes of the data.
+
+    A step traced on ``y`` of shape ``(n,)`` does not train on ``(n, 1)``
+    (TensorFlow relaxes the signature it retraces to an unknown rank), so
+    fits of one network on data of other shapes or kinds keep their own
+    copies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> one = data_spec({"x": np.zeros((4, 3)), "y": np.zeros(4)}, 32)
+    >>> one == data_spec({"x": np.zeros((9, 3)), "y": np.zeros(9)}, 32)  # rows do not count
+    True
+    >>> one == data_spec({"x": np.zeros((4, 3)), "y": np.zeros((4, 1))}, 32)
+    False
+    """
+
+    def spec(value):
+        if isinstance(value, sources.EpochOrderedBatches):
+            return ["batches", value.batch_size, spec(value.arrays)]
+        if isinstance(value, dict):
+            return {str(key): spec(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [type(value).__name__, [spec(item) for item in value]]
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        if hasattr(value, "element_spec"):  # a tf.data.Dataset: the batches it yields
+            return ["dataset", spec(value.element_spec)]
+        shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
+        if shape is not None and dtype is not None:
+            kind = "sparse" if sources.is_sparse(value) else type(value).__name__
+            known = getattr(shape, "rank", len(shape)) is not None  # a TensorSpec's may not be
+            rows = [None if d is None else int(d) for d in list(shape)[1:]] if known else None
+            return [kind, rows, str(getattr(dtype, "name", dtype))]
+        return type(value).__qualname__
+
+    data = ("x", "y", "sample_weight", "validation_data")
+    described = {name: spec(arguments.get(name)) for name in data}
+    return json.dumps({**described, "batch_size": batch_size}, sort_keys=True)
 
 
 def copy_state(source, target):

@@ -102,7 +102,8 @@ def train(estimator, plan, data, seed, backup=None, decide_steps=True):
         else:
             decide_steps = False
         arguments = sources.fit_arguments(model, plan, X, y, weights, options, seed, decide_steps)
-        trainer, key = compiled_trainer(model, plan, isinstance(X, dict) or isinstance(y, dict))
+        named = isinstance(X, dict) or isinstance(y, dict)
+        trainer, key = compiled_trainer(model, plan, named, arguments)
     scope = plan.distribution.scope() if _needs_scope(plan) else contextlib.nullcontext()
     with scope, _framework_context(trainer):
         try:
