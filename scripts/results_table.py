@@ -30,10 +30,8 @@ import re
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "results.md"
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "results.md"
 
 #: A table row whose first cell is a task name in backquotes.
 _ROW = re.compile(r"^\| `(?P<task>[a-z0-9-]+)` \|(?P<data>[^|]*)\|(?P<score>[^|]*)\|(?P<rest>.*)$")
@@ -129,6 +127,7 @@ def main(argv=None):
     parser.add_argument("tasks", nargs="*", help="tasks to rerun (default: every row)")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))  # this checkout's skdeep, installed or not
 
     from skdeep._atomic import atomic_write
     from skdeep.tasks import all_tasks, run_task
