@@ -507,3 +507,42 @@ def test_a_multilabel_y_reaches_the_builder_with_one_column_per_label():
     assert scores.shape == (60, 3)
     np.testing.assert_array_equal(scores > 0, est.predict(X) == 1)
     np.testing.assert_array_equal(np.argsort(scores, 0), np.argsort(est.predict_proba(X), 0))
+
+
+def _listed_output(X, y):
+    """One output given as a list of one tensor, as Keras' own wrapper examples build it."""
+    inputs = keras.Input(X.shape[1:])
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    last = "softmax" if y.shape[1] > 1 else None
+    model = keras.Model(inputs, [keras.layers.Dense(y.shape[1], activation=last)(hidden)])
+    loss = "categorical_crossentropy" if y.shape[1] > 1 else "mse"
+    model.compile(optimizer="adam", loss=loss)
+    return model
+
+
+@pytest.mark.parametrize("wrapper", [SKLearnClassifier, SKLearnRegressor])
+def test_a_list_of_one_output_trains_on_sparse_x_batch_by_batch(wrapper):
+    from scipy import sparse
+    from sklearn.utils.estimator_checks import (
+        check_estimator_sparse_array,
+        check_estimator_sparse_matrix,
+    )
+
+    X, y = make_classification(n_samples=80, n_features=6, random_state=0)
+    est = wrapper(model=_listed_output, fit_kwargs={"epochs": 2, "batch_size": 16})
+    est.fit(sparse.csr_matrix(X), y)
+    assert est.predict(sparse.csr_matrix(X[:5])).shape == (5,)
+    # scikit-learn's own sparse checks on that route (they crashed in tf.data's signature)
+    check_estimator_sparse_matrix(wrapper.__name__, est)
+    check_estimator_sparse_array(wrapper.__name__, est)
+
+
+def test_base_wrapper_trains_on_object_numbers_and_refuses_other_objects_clearly():
+    from skdeep.wrappers import BaseWrapper
+    from tests.builders import values
+
+    X, y = make_regression(n_samples=40, n_features=3, random_state=0)
+    est = BaseWrapper(model=values, loss="mse", epochs=1, random_state=0)
+    assert est.fit(X, y.astype(object)).predict(X).shape == (40, 1)
+    with pytest.raises(ValueError, match="Unknown label type: y holds str objects"):
+        clone(est).fit(X, np.array(["a", "b"] * 20, dtype=object))

@@ -117,17 +117,17 @@ _SKLEARN_REGRESSOR_FAILURES = {
     "check_regressor_data_not_an_array": _UNSEEDED_REASON,
     "check_regressors_int": _UNSEEDED_REASON,
 }
+_RAW_OUTPUTS = (
+    "BaseWrapper returns the model's outputs as they are, as scikeras' BaseWrapper does: "
+    "(n_samples, 1) for a 1-D y, where the check wants (n_samples,). It trains on sparse X."
+)
 _BASE_WRAPPER_FAILURES = {
     **EXPECTED_FAILED_CHECKS,
     "check_fit_score_takes_y": "BaseWrapper has no default score by design (as scikeras): "
     "a subclass defines scorer.",
     "check_pipeline_consistency": "BaseWrapper has no default score by design (as scikeras).",
-    "check_dtype_object": "Known bug (issue 27): BaseWrapper passes an object-dtype y to "
-    "Keras unchanged instead of refusing it with 'Unknown label type'.",
-    "check_estimator_sparse_array": "Known bug (issue 27): BaseWrapper does not yet train "
-    "on every sparse route.",
-    "check_estimator_sparse_matrix": "Known bug (issue 27): BaseWrapper does not yet train "
-    "on every sparse route.",
+    "check_estimator_sparse_array": _RAW_OUTPUTS,
+    "check_estimator_sparse_matrix": _RAW_OUTPUTS,
 }
 
 # The drop-in classes of keras.wrappers take Keras' fit keywords in fit_kwargs.

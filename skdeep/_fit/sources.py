@@ -307,7 +307,9 @@ class EpochOrderedBatches(keras.utils.PyDataset):
 
     def __getitem__(self, index):
         rows = self.order()[index * self.batch_size : (index + 1) * self.batch_size]
-        return tuple(dense(_take(array, rows)) for array in self.arrays)
+        # tf.data's signature of a batch takes tuples, not lists: a list of one
+        # output's targets (keras.Model(inputs, [output])) goes as a tuple.
+        return tuple(keras.tree.lists_to_tuples(dense(_take(a, rows))) for a in self.arrays)
 
     def order(self):
         """Row order of the current epoch."""

@@ -129,7 +129,17 @@ class BaseWrapper(BaseKerasEstimator):
     def _encode_targets(self, y):
         if self.target_encoder_ is not None:
             return self.target_encoder_.transform(y)
-        return y
+        if getattr(getattr(y, "dtype", None), "kind", None) != "O":
+            return y
+        try:  # objects that are numbers train as numbers
+            return np.asarray(y, dtype="float64")
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Unknown label type: y holds {type(np.ravel(y)[0]).__name__} objects, and "
+                "BaseWrapper hands y to the model unchanged, where Keras needs numbers. "
+                "Encode y first (a target_encoder in a subclass), or use KerasClassifier "
+                "for class labels."
+            ) from None
 
     def _fit_weights(self, y, sample_weight, class_weight=None):
         if class_weight is not None:
