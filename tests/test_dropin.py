@@ -546,3 +546,27 @@ def test_base_wrapper_trains_on_object_numbers_and_refuses_other_objects_clearly
     assert est.fit(X, y.astype(object)).predict(X).shape == (40, 1)
     with pytest.raises(ValueError, match="Unknown label type: y holds str objects"):
         clone(est).fit(X, np.array(["a", "b"] * 20, dtype=object))
+
+
+def test_sklearn_regressor_with_default_training_passes_the_regressor_checks_as_keras_does():
+    # Keras' wrapper trains one epoch by default and tags its score as poor; so does
+    # this one (the same builder scores the same after one epoch). Given epochs, the
+    # score is checked.
+    from sklearn.utils.estimator_checks import check_regressors_train
+
+    def small(X, y):
+        model = keras.Sequential(
+            [
+                keras.Input(X.shape[1:]),
+                keras.layers.Dense(16, activation="relu"),
+                keras.layers.Dense(y.shape[1]),
+            ]
+        )
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    check_regressors_train("SKLearnRegressor", SKLearnRegressor(model=small))
+    assert SKLearnRegressor(model=small).__sklearn_tags__().regressor_tags.poor_score
+    trained = SKLearnRegressor(model=small, fit_kwargs={"epochs": 50})
+    assert not trained.__sklearn_tags__().regressor_tags.poor_score
+    assert SKLearnClassifier(model=small).__sklearn_tags__().classifier_tags.poor_score

@@ -73,6 +73,17 @@ class _KerasWrapperMixin:
         """Epochs trained (Keras' wrappers' name for ``n_iter_``)."""
         return getattr(self, "n_iter_", 0)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Keras' wrappers train one epoch unless fit_kwargs say otherwise, and say
+        # so in their tags: scikit-learn's checks then do not ask for a good score.
+        # Given epochs, the score is checked as any estimator's.
+        one_epoch = "epochs" not in dict(self.fit_kwargs or {})
+        for kind in (tags.classifier_tags, tags.regressor_tags):
+            if kind is not None:
+                kind.poor_score = one_epoch
+        return tags
+
 
 class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
     """``keras.wrappers.SKLearnClassifier``'s API on :class:`~skdeep.KerasClassifier`.
