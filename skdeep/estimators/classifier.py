@@ -30,9 +30,11 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     Parameters
     ----------
     {parameters}
-    class_weight : dict, "balanced" or None, default=None
+    class_weight : dict, list of dict, "balanced" or None, default=None
         Weights per class, keyed by the original labels, or "balanced" for
-        weights inversely proportional to class frequencies. Applied as
+        weights inversely proportional to class frequencies (a list of
+        dicts, one per column of ``y``, for a subclass whose
+        ``target_encoder`` splits ``y`` into several outputs). Applied as
         sample weights, multiplied with ``sample_weight`` (which is not
         modified). Weights must be finite and non-negative.
     {kwargs}
@@ -76,7 +78,7 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
     _output_kind = "class"  # what each of several outputs is (outputs=)
     _parameter_constraints = {
         **BaseKerasEstimator._parameter_constraints,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
     }
 
     def __init__(
@@ -254,7 +256,9 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             return target_steps.score_outputs(self, X, y, sample_weight)
         if self._own_encoder() and self.target_type_ != "multilabel-indicator":
             self.target_encoder_.encode_labels(y)
-        return super().score(X, y, sample_weight=sample_weight)
+        # BaseKerasEstimator's, not ClassifierMixin's: a subclass's scorer (scikeras'
+        # hook) and score__ options apply.
+        return BaseKerasEstimator.score(self, X, y, sample_weight=sample_weight)
 
     # ------------------------------------------------------------------
     # Steps of the fit chain
@@ -365,13 +369,21 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         class_weight = self.class_weight if class_weight is None else class_weight
         if class_weight is None:
             return sample_weight
-        if not self._own_encoder() or self._multilabel():
+        if not self._own_encoder():  # a subclass's encoder: weights from the labels given
+            weights = _label_weights(class_weight, y)
+        elif self._multilabel():
             raise ValueError(
-                "class_weight needs single-column class labels; for multilabel or custom "
-                "targets pass sample_weight instead."
+                "class_weight needs class labels; a multilabel indicator y has none "
+                "(each column is 0 or 1). Pass sample_weight instead."
             )
-        class_weight = data.check_class_weight(class_weight, self.classes_)
-        weights = compute_sample_weight(class_weight, np.ravel(np.asarray(y)))
+        elif isinstance(class_weight, list):
+            raise ValueError(
+                "class_weight is a list (one dict per output), but y has one column of "
+                "labels: give one dict of {label: weight}, or 'balanced'."
+            )
+        else:
+            class_weight = data.check_class_weight(class_weight, self.classes_)
+            weights = compute_sample_weight(class_weight, np.ravel(np.asarray(y)))
         if sample_weight is not None:
             weights = weights * sample_weight
         if not np.any(weights > 0):
@@ -390,6 +402,25 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
             )
         indicator = self.target_encoder_.form == "indicator"
         return target_steps.probabilities(raw, getattr(self, "_outputs_logits", False), indicator)
+
+
+def _label_weights(class_weight, y):
+    """Per-sample weights from ``class_weight`` over labels a subclass's encoder encodes.
+
+    Each column of a 2-D ``y`` is one output's labels: ``"balanced"``, or one
+    dict per column, weighs each output and the weights multiply, as
+    scikit-learn's ``compute_sample_weight`` does (and scikeras).
+    """
+    labels = np.asarray(y)
+    labels = labels.ravel() if labels.ndim == 2 and labels.shape[1] == 1 else labels
+    try:
+        return compute_sample_weight(class_weight, labels)
+    except (TypeError, ValueError) as error:
+        columns = 1 if labels.ndim == 1 else labels.shape[1]
+        raise ValueError(
+            f"class_weight={class_weight!r} does not fit y's {columns} column(s) of labels "
+            f"({error}). Give 'balanced', or one dict of {{label: weight}} per column."
+        ) from None
 
 
 def _single(shapes):

@@ -120,10 +120,9 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
         float
             R², averaged over the columns of ``y`` with equal weights.
         """
-        if self.outputs is not None:
-            check_is_fitted(self, "model_")
-            return target_steps.score_outputs(self, X, y, sample_weight)
-        return super().score(X, y, sample_weight=sample_weight)
+        # BaseKerasEstimator's, not RegressorMixin's: a subclass's scorer (scikeras'
+        # hook) and score__ options apply.
+        return BaseKerasEstimator.score(self, X, y, sample_weight=sample_weight)
 
     def _learn_targets(self, y, classes):
         self.y_shape_, self.y_dtype_ = np.shape(y), np.asarray(y).dtype
