@@ -570,3 +570,47 @@ def test_sklearn_regressor_with_default_training_passes_the_regressor_checks_as_
     trained = SKLearnRegressor(model=small, fit_kwargs={"epochs": 50})
     assert not trained.__sklearn_tags__().regressor_tags.poor_score
     assert SKLearnClassifier(model=small).__sklearn_tags__().classifier_tags.poor_score
+
+
+class _KwargsMLP(KerasClassifier):
+    """A scikeras-style subclass whose constructor passes ``**kwargs`` on."""
+
+    def __init__(self, hidden_layer_sizes=(8,), epochs=2, verbose=0, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.epochs = epochs
+        self.verbose = verbose
+
+    def _keras_build_fn(self, compile_kwargs):
+        layers = [keras.layers.Dense(units, activation="relu") for units in self.hidden_layer_sizes]
+        model = keras.Sequential(
+            [keras.Input((self.n_features_in_,)), *layers, keras.layers.Dense(1, "sigmoid")]
+        )
+        model.compile(loss="binary_crossentropy", optimizer=compile_kwargs["optimizer"])
+        return model
+
+
+class _DeclaredMLP(_KwargsMLP):
+    """The same, with its routed parameter in the signature, as scikit-learn's rule asks."""
+
+    def __init__(self, hidden_layer_sizes=(8,), optimizer__learning_rate=0.001, **kwargs):
+        super().__init__(hidden_layer_sizes=hidden_layer_sizes, **kwargs)
+        self.optimizer__learning_rate = optimizer__learning_rate
+
+
+def test_a_subclass_constructor_taking_kwargs_clones_searches_and_routes_them():
+    from sklearn.utils.estimator_checks import check_no_attributes_set_in_init
+
+    X, y = make_classification(n_samples=80, n_features=5, random_state=0)
+    est = _KwargsMLP(hidden_layer_sizes=(4,), optimizer__learning_rate=0.05, random_state=0)
+    copy = clone(est)
+    assert copy.get_params()["optimizer__learning_rate"] == 0.05 and copy.random_state == 0
+    grid = {"hidden_layer_sizes": [(4,), (6,)], "optimizer__learning_rate": [0.01, 0.1]}
+    search = GridSearchCV(est, grid, cv=2).fit(X, y)
+    assert set(search.best_params_) == set(grid)
+    assert float(est.fit(X, y).model_.optimizer.learning_rate) == pytest.approx(0.05)
+    # scikit-learn's rule: every attribute __init__ sets is in its signature. A
+    # parameter that only travels through **kwargs breaks it; declared, it passes.
+    with pytest.raises(AssertionError, match="optimizer__learning_rate"):
+        check_no_attributes_set_in_init("_KwargsMLP", est)
+    check_no_attributes_set_in_init("_DeclaredMLP", _DeclaredMLP(optimizer__learning_rate=0.05))
