@@ -26,6 +26,7 @@ from skdeep import KerasClassifier, KerasRegressor, KerasTransformer
 from skdeep.preprocessing import ImageReshaper, ImageStandardizer, PixelScaler, ZCAWhitening
 from skdeep.wrappers import BaseWrapper, SKLearnClassifier, SKLearnRegressor
 from tests.builders import keras_wrapper_classifier, keras_wrapper_regressor, mlp, values
+from tests.test_scikeras_multi_output import MultiOutputClassifier
 
 _SAMPLE_WEIGHT_REASON = (
     "Minibatch stochastic training is not exactly invariant to replacing a "
@@ -159,6 +160,73 @@ ESTIMATORS += [
         _BASE_WRAPPER_FAILURES,
     ),
 ]
+
+# scikeras' documented multi-output classifier (tests/test_scikeras_multi_output.py).
+# Its target encoder is the user's and reads two label columns, y[:, 0] and
+# y[:, 1]: every check that fits it on scikit-learn's 1-D (or other-width
+# multilabel) y fails inside that encoder, as it does on scikeras. The others
+# (parameters, cloning, unfitted errors, tags) run.
+_TWO_COLUMNS = (
+    "scikeras' documented multi-output subclass: its own target encoder reads the two "
+    "label columns y[:, 0] and y[:, 1], and this check fits on a y of another shape."
+)
+_MULTI_OUTPUT_FAILURES = {
+    **EXPECTED_FAILED_CHECKS,
+    "check_class_weight_classifiers": _TWO_COLUMNS,
+    "check_classifier_data_not_an_array": _TWO_COLUMNS,
+    "check_classifier_multioutput": _TWO_COLUMNS,
+    "check_classifiers_classes": _TWO_COLUMNS,
+    "check_classifiers_multilabel_output_format_predict": _TWO_COLUMNS,
+    "check_classifiers_multilabel_output_format_predict_proba": _TWO_COLUMNS,
+    "check_classifiers_one_label": _TWO_COLUMNS,
+    "check_classifiers_one_label_sample_weights": _TWO_COLUMNS,
+    "check_classifiers_regression_target": _TWO_COLUMNS,
+    "check_classifiers_train": _TWO_COLUMNS,
+    "check_dict_unchanged": _TWO_COLUMNS,
+    "check_dont_overwrite_parameters": _TWO_COLUMNS,
+    "check_dtype_object": _TWO_COLUMNS,
+    "check_estimator_sparse_array": _TWO_COLUMNS,
+    "check_estimator_sparse_matrix": _TWO_COLUMNS,
+    "check_estimator_sparse_tag": _TWO_COLUMNS,
+    "check_estimators_dtypes": _TWO_COLUMNS,
+    "check_estimators_fit_returns_self": _TWO_COLUMNS,
+    "check_estimators_nan_inf": _TWO_COLUMNS,
+    "check_estimators_overwrite_params": _TWO_COLUMNS,
+    "check_estimators_partial_fit_n_features": _TWO_COLUMNS,
+    "check_estimators_pickle": _TWO_COLUMNS,
+    "check_f_contiguous_array_estimator": _TWO_COLUMNS,
+    "check_fit2d_1feature": _TWO_COLUMNS,
+    "check_fit2d_1sample": _TWO_COLUMNS,
+    "check_fit2d_predict1d": _TWO_COLUMNS,
+    "check_fit_check_is_fitted": _TWO_COLUMNS,
+    "check_fit_idempotent": _TWO_COLUMNS,
+    "check_fit_score_takes_y": _TWO_COLUMNS,
+    "check_methods_sample_order_invariance": _TWO_COLUMNS,
+    "check_methods_subset_invariance": _TWO_COLUMNS,
+    "check_n_features_in": _TWO_COLUMNS,
+    "check_n_features_in_after_fitting": _TWO_COLUMNS,
+    "check_pipeline_consistency": _TWO_COLUMNS,
+    "check_positive_only_tag_during_fit": _TWO_COLUMNS,
+    "check_readonly_memmap_input": _TWO_COLUMNS,
+    "check_sample_weight_equivalence_on_dense_data": _TWO_COLUMNS,
+    "check_sample_weight_equivalence_on_sparse_data": _TWO_COLUMNS,
+    "check_sample_weights_list": _TWO_COLUMNS,
+    "check_sample_weights_not_an_array": _TWO_COLUMNS,
+    "check_sample_weights_not_overwritten": _TWO_COLUMNS,
+    "check_sample_weights_pandas_series": _TWO_COLUMNS,
+    "check_sample_weights_shape": _TWO_COLUMNS,
+    "check_supervised_y_2d": _TWO_COLUMNS,
+}
+ESTIMATORS.append(
+    (
+        "MultiOutputClassifier[scikeras docs]",
+        MultiOutputClassifier,
+        {},
+        dict(epochs=2, batch_size=64, random_state=0, verbose=0),
+        dict(epochs=2, batch_size=64, random_state=0, verbose=0),
+        _MULTI_OUTPUT_FAILURES,
+    )
+)
 
 # A network as a transformer: the checks of a transformer, on a small MLP.
 NETWORK_TRANSFORMERS = [
