@@ -8,8 +8,10 @@ asks for them (:mod:`skdeep._framework.native_logs`).
 """
 
 from skdeep._config import config_context, get_config, set_config  # noqa: F401
+from skdeep._framework.backend import require_backend
 from skdeep._framework.native_logs import quiet_backend_imports
 
+require_backend()  # no backend installed: say which extra installs one, before Keras fails
 quiet_backend_imports()  # TensorFlow's C++ start-up lines stay off the terminal
 
 __version__ = "0.1.0"

@@ -10,6 +10,7 @@ This module imports nothing from skdeep: every layer may raise these.
 """
 
 __all__ = [
+    "BackendNotInstalledError",
     "BackupMismatchError",
     "ClearedParameterWarning",
     "DamagedFileError",
@@ -57,6 +58,16 @@ class NotSavableError(TypeError):
 
 class ClearedParameterWarning(UserWarning):
     """A loaded estimator's parameter that named a file or folder was cleared."""
+
+
+class BackendNotInstalledError(ImportError):
+    """Keras' backend for this process (TensorFlow, JAX or PyTorch) is not installed.
+
+    Raised by ``import skdeep``, before Keras would fail deep inside its own
+    modules; the message names the extras that install a backend
+    (``scikit-deep[tensorflow]``, ``[jax]``, ``[torch]``) and the installed
+    ones ``KERAS_BACKEND`` can choose.
+    """
 
 
 class DatasetNotFoundError(FileNotFoundError):

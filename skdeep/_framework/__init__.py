@@ -7,6 +7,8 @@ it, guarded, with what happens without it documented there and tested; a
 lint rule (``TID251`` in ``pyproject.toml``) forbids those internals in every
 other module.
 
+- :mod:`.backend`: which Keras backend the process will load, and a clear
+  error naming the extras when it is not installed;
 - :mod:`.seeding`: seeding a fit and putting every random stream back;
 - :mod:`.threads`: the framework's thread pools in parallel workers;
 - :mod:`.tensorflow`: what needs TensorFlow itself (seeds, tf.data feeds,
