@@ -22,6 +22,12 @@ from skdeep import KerasClassifier, KerasRegressor
 from skdeep._fit import compiled
 from tests.builders import mlp
 
+#: PyTorch's trainer traces nothing, so fits there keep no copy
+#: (tests/test_training.py tests that).
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() == "torch", reason="no compiled copies on PyTorch"
+)
+
 
 class SeesModel(keras.callbacks.Callback):
     """Remembers, weakly, the model each fit trained."""

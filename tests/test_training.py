@@ -146,7 +146,8 @@ def test_a_whole_epoch_runs_per_compiled_call_with_the_same_result(pima):
     params = dict(model="mlp", hidden_layer_sizes=(8,), epochs=3, batch_size=64, random_state=0)
     fast = KerasClassifier(**params).fit(X, y)
     plain = KerasClassifier(**params, compile__steps_per_execution=1).fit(X, y)
-    assert fast.model_.steps_per_execution == 12  # ceil(768 / 64)
+    # ceil(768 / 64); PyTorch's trainer runs one step per call
+    assert fast.model_.steps_per_execution == (1 if keras.backend.backend() == "torch" else 12)
     assert plain.model_.steps_per_execution == 1  # the user's explicit choice wins
     np.testing.assert_allclose(fast.history_["loss"], plain.history_["loss"], rtol=1e-5)
     np.testing.assert_allclose(fast.predict_proba(X), plain.predict_proba(X), rtol=1e-5)
@@ -232,3 +233,16 @@ def test_repeated_fits_release_their_graphs(iris):
     assert _live_graphs() <= baseline
     kept.partial_fit(X, y)  # the survivor still trains and predicts
     assert kept.score(X, y) > 0
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch only")
+def test_on_pytorch_fits_of_one_network_keep_no_compiled_copy_and_repeat_exactly(iris):
+    from skdeep._fit import compiled
+
+    X, y = iris
+    params = dict(model="mlp", hidden_layer_sizes=(8,), dropout=0.2, epochs=3, random_state=0)
+    first = KerasClassifier(**params).fit(X, y)
+    second = KerasClassifier(**params).fit(X, y)
+    assert len(compiled.COMPILED) == 0
+    assert first.history_ == second.history_
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))

@@ -577,7 +577,8 @@ class FitPlan:
     reuse_compiled : bool
         Training may run on a compiled copy of the network kept from an
         earlier fit of the same architecture (its setting; off under a
-        distribution and for a resumable fit).
+        distribution, for a resumable fit, and on PyTorch, whose trainer
+        traces nothing).
     backup_dir : str or None
         Where a resumable fit keeps its backup (None when continuing).
     model_source : parameters.Source
@@ -713,7 +714,11 @@ def plan_fit(estimator, X, y, sample_weight, call_options, mode, classes=None):
         validated=validated,
         distribution=distribution,
         fast_feeding=settings["fast_feeding"] and distribution is None,
-        reuse_compiled=settings["reuse_compiled"] and distribution is None and backup_dir is None,
+        # PyTorch's trainer runs eagerly: nothing traced to keep.
+        reuse_compiled=settings["reuse_compiled"]
+        and distribution is None
+        and backup_dir is None
+        and keras.backend.backend() != "torch",
         backup_dir=backup_dir,
         model_source=source_of_model,
         builder_arguments=MappingProxyType(selected),

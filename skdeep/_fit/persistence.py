@@ -65,7 +65,7 @@ class PickledModel:
                 # An optimizer that never stepped was saved without its slots;
                 # Keras says so while loading, though nothing is lost.
                 warnings.filterwarnings("ignore", "Skipping variable loading for optimizer")
-                return pickle.loads(self.archive)
+                return runnable_here(pickle.loads(self.archive))
         except Exception as error:
             raise ValueError(
                 "The Keras model inside this pickled skdeep estimator could not be "
@@ -73,6 +73,27 @@ class PickledModel:
                 "damaged, or written by an incompatible Keras version; save the "
                 "estimator again from the process that trained it."
             ) from error
+
+
+def runnable_here(model):
+    """A loaded model, set to run on this process's backend; the same object.
+
+    A model trained on TensorFlow or JAX may have been compiled to run
+    several steps per call (skdeep's whole-epoch feeding); PyTorch's trainer
+    runs one and refuses more, so there it is set to one. What the model
+    computes does not change.
+
+    Examples
+    --------
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(loss="mse", steps_per_execution=4)
+    >>> runnable_here(model).steps_per_execution == (
+    ...     1 if keras.backend.backend() == "torch" else 4)
+    True
+    """
+    if keras.backend.backend() == "torch" and getattr(model, "steps_per_execution", 1) != 1:
+        model.steps_per_execution = 1
+    return model
 
 
 def custom_classes(model):

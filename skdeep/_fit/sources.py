@@ -12,8 +12,8 @@ same chain; this module is what differs between them.
    arithmetic. When the model is small (``count_params() * batch_size`` up
    to :data:`SMALL_MODEL_LIMIT`) and no callback acts between batches,
    skdeep sets the model's ``steps_per_execution`` to the batches of one
-   epoch before its first training step. The batches and their order do
-   not change.
+   epoch before its first training step (not on PyTorch, whose trainer
+   runs one step per call). The batches and their order do not change.
 2. **One input pipeline per fit** (TensorFlow). Given arrays, Keras opens a
    new ``tf.data`` iterator for every epoch plus one it never uses, about
    10 ms each. For small models skdeep gives ``model.fit`` one dataset that
@@ -140,7 +140,12 @@ def fit_arguments(model, plan, X, y, sample_weight, options, seed, decide_steps)
         X, y, sample_weight, options = _resumable_split(X, y, sample_weight, options)
     steps = steps_per_epoch(n_rows(X), batch_size, options)
     if decide_steps:
-        whole_epochs = plan.fast_feeding and is_small_model(model, batch_size)
+        # PyTorch's trainer runs one step per call (Keras refuses more there).
+        whole_epochs = (
+            plan.fast_feeding
+            and keras.backend.backend() != "torch"
+            and is_small_model(model, batch_size)
+        )
         if whole_epochs and not any(watches_batches(cb) for cb in plan.callbacks):
             model.steps_per_execution = steps
         elif plan.fast_feeding:

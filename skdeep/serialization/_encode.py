@@ -21,7 +21,7 @@ import keras
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from skdeep._fit.persistence import _layers, with_new_parameters
+from skdeep._fit.persistence import _layers, runnable_here, with_new_parameters
 from skdeep.exceptions import ClearedParameterWarning, NotSavableError
 from skdeep.serialization import _consistency, _skops, _trust
 from skdeep.serialization._archive import check_inner_zip, damaged
@@ -295,7 +295,7 @@ class Reader:
             with open(path, "wb") as file:
                 file.write(blob)
             try:
-                return keras.saving.load_model(
+                model = keras.saving.load_model(
                     path, custom_objects=self.custom_objects, safe_mode=True
                 )
             except Exception as error:
@@ -305,6 +305,7 @@ class Reader:
                         f"mode: {error}"
                     ) from error
                 raise damaged(self.path, f"its Keras model cannot be loaded: {error}") from error
+        return runnable_here(model)
 
     def _skops(self, value, data):
         return _skops.loads(self.archive.member(value, "skops"), self.trust, self.path)
