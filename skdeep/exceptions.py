@@ -61,12 +61,15 @@ class ClearedParameterWarning(UserWarning):
 
 
 class BackendNotInstalledError(ImportError):
-    """Keras' backend for this process (TensorFlow, JAX or PyTorch) is not installed.
+    """A framework skdeep needs is not installed: Keras' backend, or TensorFlow for a SavedModel.
 
-    Raised by ``import skdeep``, before Keras would fail deep inside its own
-    modules; the message names the extras that install a backend
+    Raised by ``import skdeep`` when Keras' backend for the process
+    (TensorFlow, JAX or PyTorch) is missing, before Keras would fail deep
+    inside its own modules: the message names the extras that install one
     (``scikit-deep[tensorflow]``, ``[jax]``, ``[torch]``) and the installed
-    ones ``KERAS_BACKEND`` can choose.
+    backends ``KERAS_BACKEND`` can choose. Raised by
+    :func:`skdeep.export` when a TensorFlow SavedModel is asked for where
+    TensorFlow is not installed.
     """
 
 

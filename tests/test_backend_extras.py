@@ -6,6 +6,7 @@ answers "no module named ..." for them); CI also installs the wheel with
 only the ``[jax]`` extra into a clean environment (``.ci/run``).
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -13,6 +14,10 @@ import sys
 import textwrap
 
 import pytest
+
+needs_jax = pytest.mark.skipif(
+    importlib.util.find_spec("jax") is None, reason="needs the jax extra"
+)
 
 #: Run first in the child: the named top-level modules cannot be imported.
 _HIDE = """
@@ -75,9 +80,7 @@ def test_the_backend_of_keras_json_is_the_one_checked(tmp_path):
     assert "keras.json" in result.stderr and 'pip install "scikit-deep[torch]"' in result.stderr
 
 
-@pytest.mark.skipif(
-    __import__("importlib").util.find_spec("jax") is None, reason="needs the jax extra"
-)
+@needs_jax
 def test_a_jax_only_environment_fits_saves_and_loads(tmp_path):
     result = _run(
         """
@@ -99,3 +102,27 @@ def test_a_jax_only_environment_fits_saves_and_loads(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["jax", "False"]
+
+
+@needs_jax
+def test_a_savedmodel_export_without_tensorflow_names_the_extra(tmp_path):
+    result = _run(
+        """
+        import skdeep
+        from sklearn.datasets import load_iris
+        X, y = load_iris(return_X_y=True)
+        clf = skdeep.KerasClassifier("mlp", hidden_layer_sizes=(4,), epochs=1).fit(X, y)
+        try:
+            skdeep.export(clf, "served")
+        except ImportError as error:
+            print(type(error).__name__, "|", error)
+        """,
+        {"tensorflow"},
+        tmp_path,
+        KERAS_BACKEND="jax",
+    )
+    assert result.returncode == 0, result.stderr
+    name, message = result.stdout.strip().splitlines()[-1].split(" | ")
+    assert name == "BackendNotInstalledError"
+    assert "SavedModel" in message and 'pip install "scikit-deep[tensorflow]"' in message
+    assert not (tmp_path / "served").exists()

@@ -13,7 +13,6 @@ tensorflow_only = pytest.mark.skipif(
 )
 
 
-
 def _per_call(steps):
     """Steps per compiled call of a small model's fit: a whole epoch, one on PyTorch."""
     return 1 if keras.backend.backend() == "torch" else steps

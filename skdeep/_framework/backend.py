@@ -111,3 +111,27 @@ def require_backend(environ=None):
         f"installed. skdeep installs no backend of its own: install one with "
         f'pip install "scikit-deep[{backend}]" (the extras are {_EXTRAS}){choose}.'
     )
+
+
+def require_tensorflow(purpose):
+    """Raise :class:`BackendNotInstalledError` when TensorFlow, needed for ``purpose``, is missing.
+
+    TensorFlow can be installed beside another backend (the
+    ``scikit-deep[tensorflow]`` extra) without becoming Keras' backend.
+
+    Parameters
+    ----------
+    purpose : str
+        What needs it, for the message (``"export(format='tf_saved_model')"``).
+
+    Examples
+    --------
+    >>> require_tensorflow("a SavedModel")  # nothing happens where TensorFlow is installed
+    """
+    if _installed("tensorflow"):
+        return
+    raise BackendNotInstalledError(
+        f"{purpose} needs TensorFlow, which is not installed here (Keras' backend is "
+        f"{configured_backend()!r}). Install it beside your backend with "
+        'pip install "scikit-deep[tensorflow]" (it does not change the backend).'
+    )

@@ -19,6 +19,8 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from skdeep._framework.backend import require_tensorflow
+
 
 def export(obj, path, format="tf_saved_model"):
     """Export the Keras model of a fitted estimator (or a pipeline's last step).
@@ -47,6 +49,8 @@ def export(obj, path, format="tf_saved_model"):
     else:
         estimator, before = obj, []
     check_is_fitted(estimator, "model_")
+    if format == "tf_saved_model":
+        require_tensorflow(f"export(format={format!r}), a TensorFlow SavedModel,")
     description = _description(estimator, before, format)
     path = Path(path).expanduser()
     folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
