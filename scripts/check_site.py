@@ -106,8 +106,14 @@ def check_pages(site, browser):
     """Problems seen in the browser, one string each."""
     problems = []
     index = rendered(browser, site / "index.html")
-    if "skdeep user guide" not in index.headings:
-        problems.append(f"index.html: no heading 'skdeep user guide' in {index.headings}")
+    # The ecosystem's top level: getting started, user guide, tutorials,
+    # reference, development.
+    for heading in ("Getting started", "User guide", "Tutorials", "Reference", "Development"):
+        if heading not in index.headings:
+            problems.append(f"index.html: no heading {heading!r} in {index.headings}")
+    install = rendered(browser, site / "install.html")
+    if 'pip install -e ".[jax]"' not in " ".join(install.text):
+        problems.append("install.html: the extras' install commands are not on the page")
     api = rendered(browser, site / "generated" / "skdeep.KerasClassifier.html")
     text = " ".join(api.text)
     if not any(h.startswith("skdeep.KerasClassifier") for h in api.headings):

@@ -14,7 +14,7 @@ from skdeep._framework.native_logs import quiet_backend_imports
 require_backend()  # no backend installed: say which extra installs one, before Keras fails
 quiet_backend_imports()  # TensorFlow's C++ start-up lines stay off the terminal
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 _LAZY = {
     "KerasClassifier": "skdeep.estimators",

@@ -24,6 +24,7 @@ LONG_PAGES = [
 ]
 PAGES = [
     *(pytest.param(page, marks=pytest.mark.slow) for page in LONG_PAGES),
+    "quickstart.md",
     "mlp.md",
     "cnn.md",
     "rnn.md",

@@ -53,6 +53,14 @@ class KerasClassifier(ClassifierMixin, BaseKerasEstimator):
         Maps labels to what the loss needs and probabilities back to labels.
     {attributes}
 
+    See Also
+    --------
+    skdeep.KerasRegressor : The same for continuous targets.
+    skdeep.KerasTransformer : A trained network's layer as features.
+    skdeep.model_selection.HalvingEpochsGridSearchCV : Searches where candidates keep training.
+    skdeep.wrappers.KerasClassifier : The same class under scikeras' import path.
+    sklearn.neural_network.MLPClassifier : scikit-learn's own multi-layer perceptron.
+
     Examples
     --------
     >>> import keras

@@ -111,6 +111,11 @@ class SKLearnClassifier(_KerasWrapperMixin, KerasClassifier):
     history_ : dict of lists
         The per-epoch history.
 
+    See Also
+    --------
+    SKLearnRegressor : The same for continuous targets.
+    skdeep.KerasClassifier : skdeep's own classifier, with every option as a parameter.
+
     Examples
     --------
     >>> import keras
@@ -204,6 +209,11 @@ class SKLearnRegressor(_KerasWrapperMixin, KerasRegressor):
         The trained model.
     history_ : dict of lists
         The per-epoch history.
+
+    See Also
+    --------
+    SKLearnClassifier : The same for class labels.
+    skdeep.KerasRegressor : skdeep's own regressor, with every option as a parameter.
 
     Examples
     --------

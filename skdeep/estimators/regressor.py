@@ -30,6 +30,13 @@ class KerasRegressor(RegressorMixin, BaseKerasEstimator):
         Number of target columns.
     {attributes}
 
+    See Also
+    --------
+    skdeep.KerasClassifier : The same for class labels.
+    skdeep.KerasTransformer : A trained network's layer as features.
+    skdeep.wrappers.KerasRegressor : The same class under scikeras' import path.
+    sklearn.neural_network.MLPRegressor : scikit-learn's own multi-layer perceptron.
+
     Examples
     --------
     >>> import keras, numpy as np

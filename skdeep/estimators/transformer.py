@@ -45,6 +45,12 @@ class KerasTransformer(DocumentationLinks, TransformerMixin, MetaEstimatorMixin,
     feature_names_in_ : ndarray of str
         Column names seen in ``fit``, when ``X`` had them.
 
+    See Also
+    --------
+    skdeep.KerasClassifier : Trains the network to classify.
+    skdeep.KerasRegressor : Trains the network to predict values.
+    sklearn.frozen.FrozenEstimator : Keeps a pre-trained network as it is.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris

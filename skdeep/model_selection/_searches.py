@@ -74,6 +74,12 @@ class HalvingEpochsGridSearchCV(_BaseHalvingEpochs):
         Epochs trained over the whole search (all candidates and folds,
         without the refit).
 
+    See Also
+    --------
+    HalvingEpochsRandomSearchCV : The same over sampled candidates.
+    search_space : Ready distributions for the built-in builders.
+    sklearn.model_selection.HalvingGridSearchCV : Halving that refits each round from scratch.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -167,6 +173,12 @@ class HalvingEpochsRandomSearchCV(_BaseHalvingEpochs):
         The candidate that won the last round.
     best_estimator_ : estimator
         Refitted on all the data (``refit=True``).
+
+    See Also
+    --------
+    HalvingEpochsGridSearchCV : The same over a grid.
+    search_space : Ready distributions to sample from.
+    sklearn.model_selection.HalvingRandomSearchCV : Halving that refits each round from scratch.
     """
 
     _parameter_constraints = {

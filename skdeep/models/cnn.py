@@ -134,6 +134,12 @@ def cnn(
 
     {returns}
 
+    See Also
+    --------
+    mlp : Fully connected layers, for tables.
+    rnn : Recurrent layers, for sequences and text.
+    skdeep.preprocessing.TextToSequences : Token ids for text.
+
     Examples
     --------
     >>> meta = {"input_shape_": (784,), "output_units_": 10,

@@ -50,6 +50,12 @@ def mlp(
 
     {returns}
 
+    See Also
+    --------
+    cnn : Convolutions, for images, sequences and text.
+    rnn : Recurrent layers, for sequences and text.
+    skdeep.model_selection.search_space : Ready distributions of its parameters.
+
     Examples
     --------
     >>> meta = {"input_shape_": (8,), "output_units_": 1,

@@ -84,6 +84,13 @@ def rnn(
 
     {returns}
 
+    See Also
+    --------
+    cnn : Convolutions, for images, sequences and text.
+    mlp : Fully connected layers, for tables.
+    skdeep.preprocessing.TextToSequences : Token ids for text.
+    skdeep.preprocessing.make_windows : Look-back windows of a time series.
+
     Examples
     --------
     >>> meta = {"input_shape_": (50,), "output_units_": 1,

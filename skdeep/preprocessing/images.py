@@ -43,6 +43,11 @@ class ImageReshaper(DocumentationLinks, TransformerMixin, BaseEstimator):
     output_shape_ : tuple
         Shape of one output sample.
 
+    See Also
+    --------
+    PixelScaler : Scales pixel values to [0, 1].
+    ImageStandardizer : Centres and scales each pixel by its statistics.
+
     Examples
     --------
     >>> flat = np.arange(2 * 12).reshape(2, 12)
@@ -195,6 +200,11 @@ class PixelScaler(DocumentationLinks, OneToOneFeatureMixin, TransformerMixin, Ba
     ----------
     max_value : float, default=255.0
         The largest possible pixel value (255 for 8-bit images).
+
+    See Also
+    --------
+    ImageStandardizer : Learns each pixel's mean and spread instead.
+    ImageReshaper : Gives flat rows the shape of images.
 
     Examples
     --------

@@ -143,6 +143,12 @@ class TextToSequences(_TokenEncoder):
     input_kind_ : {"text", "ids"}
         What ``fit`` was given.
 
+    See Also
+    --------
+    MultiHotEncoder : One column per word, for an MLP.
+    skdeep.models.cnn : Embeds and convolves the ids.
+    skdeep.models.rnn : Embeds the ids and reads them in order.
+
     Examples
     --------
     >>> texts = ["a good film", "a bad film", "good"]
@@ -282,6 +288,11 @@ class MultiHotEncoder(_TokenEncoder):
         The width of the output.
     input_kind_ : {"text", "ids"}
         What ``fit`` was given.
+
+    See Also
+    --------
+    TextToSequences : Token ids in order, for a CNN or an RNN.
+    sklearn.feature_extraction.text.CountVectorizer : Counts, as a sparse matrix.
 
     Examples
     --------
