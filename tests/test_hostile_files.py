@@ -20,6 +20,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 import skops.io
@@ -467,3 +468,38 @@ def test_a_killed_saves_temporary_file_is_removed_by_the_next_save(fitted, tmp_p
     assert len(left) == 1 and left[0].startswith(".model.skdeep.")
     skdeep.save(fitted, path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kill.py", "model.skdeep"]
+
+
+def _with_model_config(path, edit):
+    """The file's Keras model with its config.json passed through ``edit``."""
+    manifest, members = _members(path)
+    (name,) = [member for member in members if member.endswith(".keras")]
+    inner = zipfile.ZipFile(io.BytesIO(members[name]))
+    parts = {member: inner.read(member) for member in inner.namelist()}
+    parts["config.json"] = json.dumps(edit(json.loads(parts["config.json"]))).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as rebuilt:
+        for member, data in parts.items():
+            rebuilt.writestr(member, data)
+    members[name] = buffer.getvalue()
+    return manifest, members
+
+
+def test_a_model_from_a_newer_keras_that_this_one_cannot_read_says_to_upgrade_keras(iris, tmp_path):
+    X, y = iris
+    path = skdeep.save(KerasClassifier("mlp", epochs=1).fit(X, y), tmp_path / "clf.skdeep")
+
+    def from_the_future(config):  # a newer Keras' layer option this one does not know
+        config["config"]["layers"][-1]["config"]["option_of_keras_99"] = True
+        return config
+
+    manifest, members = _with_model_config(path, from_the_future)
+    manifest["versions"]["keras"] = "99.0.0"
+    newer = _write(tmp_path / "newer.skdeep", manifest, members)
+    with pytest.raises(ValueError, match=r"(?s)written by Keras 99\.0\.0.*Upgrade Keras") as raised:
+        skdeep.load(newer)
+    assert not isinstance(raised.value, DamagedFileError)
+    # The same model claiming this Keras wrote it is a damaged file.
+    manifest["versions"]["keras"] = keras.__version__
+    with pytest.raises(DamagedFileError, match="cannot be loaded"):
+        skdeep.load(_write(tmp_path / "same.skdeep", manifest, members))

@@ -48,7 +48,7 @@ try:
     from joblib._dask import DaskDistributedBackend  # internal: this module's one use
 except ImportError as error:  # pragma: no cover - depends on the installed joblib
     raise ImportError(
-        "skdeep.parallel.dask_backend needs joblib's Dask backend (joblib >= 1.3 with "
+        "skdeep.parallel.dask_backend needs joblib's Dask backend (joblib >= 1.5 with "
         f"distributed installed); this joblib has none ({error})."
     ) from error
 
@@ -56,12 +56,26 @@ except ImportError as error:  # pragma: no cover - depends on the installed jobl
 BACKEND = "skdeep-dask"
 
 
-def run_calls(calls):
+class CallBatch:
+    """A batch's ``(function, args, kwargs)`` calls, opaque to Dask.
+
+    Dask releases before 2025 read a tuple whose first item is callable
+    inside a task's arguments as a task of its own, and would run
+    ``function(args, kwargs)`` (scikit-learn's fits failed with "missing
+    argument y"): wrapped, the calls reach :func:`run_calls` as joblib made
+    them.
+    """
+
+    def __init__(self, calls):
+        self.calls = list(calls)
+
+
+def run_calls(batch):
     """Run a batch's ``(function, args, kwargs)`` calls in a worker; exceptions come back as values.
 
     Parameters
     ----------
-    calls : list of tuple
+    batch : CallBatch
         The batch's calls, as joblib lists them.
 
     Returns
@@ -71,13 +85,13 @@ def run_calls(calls):
 
     Examples
     --------
-    >>> run_calls([(divmod, (7, 2), {})])
+    >>> run_calls(CallBatch([(divmod, (7, 2), {})]))
     [(3, 1)]
-    >>> run_calls([(divmod, (7, 0), {})])
+    >>> run_calls(CallBatch([(divmod, (7, 0), {})]))
     ZeroDivisionError('integer division or modulo by zero')
     """
     try:
-        return [function(*args, **kwargs) for function, args, kwargs in calls]
+        return [function(*args, **kwargs) for function, args, kwargs in batch.calls]
     except BaseException as error:  # joblib raises an exception it gets as a result
         return error
 
@@ -140,7 +154,9 @@ class SkdeepDaskBackend(DaskDistributedBackend):
                 if len(self._running) >= slots:
                     return
                 calls, callback = self._waiting.popleft()
-                future = self.client.submit(run_calls, calls, pure=False, **self.submit_kwargs)
+                future = self.client.submit(
+                    run_calls, CallBatch(calls), pure=False, **self.submit_kwargs
+                )
                 self._running[future] = (calls, callback)
             future.add_done_callback(self._report)
 

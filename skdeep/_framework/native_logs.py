@@ -27,9 +27,11 @@ import sys
 import tempfile
 
 #: A line of TensorFlow's native log (absl's format: severity, date, time,
-#: thread, file:line]), or absl's note that precedes the first one.
+#: thread, file:line]; or, before TensorFlow 2.17, date, time, severity,
+#: file:line]), or absl's note that precedes the first one.
 _NATIVE_LINE = re.compile(
     rb"^(?:(?P<severity>[IWEF])\d{4} [\d:.]+ +\d+ [\w./-]+:\d+\]"
+    rb"|\d{4}-\d{2}-\d{2} [\d:.]+: (?P<dated>[IWEF]) [\w./-]+:\d+\]"
     rb"|WARNING: All log messages before absl::InitializeLog\(\) is called)"
 )
 _SEVERITY = {b"I": 0, b"W": 1, b"E": 2, b"F": 3}
@@ -84,6 +86,7 @@ def without_native_lines(captured, level):
     ...        b"I0000 00:00:17.2 7250 port.cc:153] oneDNN custom operations are on.\\n"
     ...        b"To enable the following instructions: AVX2, rebuild TensorFlow.\\n"
     ...        b"E0000 00:00:17.3 7250 cuda_platform.cc:52] failed call to cuInit\\n"
+    ...        b"2026-12-06 21:04:03.19: W tensorflow/py_utils.cc:38] TF-TRT Warning\\n"
     ...        b"UserWarning: something else\\n")
     >>> without_native_lines(out, 3)
     b'UserWarning: something else\\n'
@@ -100,7 +103,7 @@ def without_native_lines(captured, level):
                 kept.append(line)
                 dropping = False
             continue
-        dropping = _SEVERITY.get(match.group("severity"), 0) < level
+        dropping = _SEVERITY.get(match.group("severity") or match.group("dated"), 0) < level
         if not dropping:
             kept.append(line)
     return b"".join(kept)

@@ -19,6 +19,7 @@ import warnings
 
 import keras
 import numpy as np
+from packaging.version import InvalidVersion, Version
 from sklearn.base import BaseEstimator
 
 from skdeep._fit.persistence import _layers, runnable_here, with_new_parameters
@@ -185,6 +186,18 @@ def _model_bytes(model, where):
             return file.read()
 
 
+def _newer_keras(writer):
+    """Whether ``writer`` (a version as text, from a file) is a newer Keras than this one.
+
+    >>> _newer_keras("99.0.0"), _newer_keras(keras.__version__), _newer_keras("not a version")
+    (True, False, False)
+    """
+    try:
+        return Version(str(writer)) > Version(keras.__version__)
+    except InvalidVersion:
+        return False
+
+
 class Reader:
     """Decodes data written by :class:`Writer`, trusting only what ``trust`` allows.
 
@@ -196,10 +209,13 @@ class Reader:
         The names that may be rebuilt.
     custom_objects : dict or None
         Extra Keras custom objects, as for ``keras.saving.load_model``.
+    keras_writer : str or None
+        The Keras version that wrote the file, as its manifest records it.
     """
 
-    def __init__(self, archive, trust, custom_objects):
+    def __init__(self, archive, trust, custom_objects, keras_writer=None):
         self.archive, self.trust, self.path = archive, trust, archive.path
+        self.keras_writer = keras_writer
         classes = [obj for obj in trust.objects.values() if inspect.isclass(obj)]
         self.custom_objects = {
             **{cls.__name__: cls for cls in classes},
@@ -303,6 +319,12 @@ class Reader:
                     raise _trust.UntrustedContentError(
                         f"{self.path} holds a Keras model that Keras refuses to load in safe "
                         f"mode: {error}"
+                    ) from error
+                if _newer_keras(self.keras_writer):
+                    raise ValueError(
+                        f"{self.path} holds a Keras model written by Keras {self.keras_writer}, "
+                        f"which this older Keras {keras.__version__} cannot read ({error}). "
+                        "Upgrade Keras (pip install --upgrade keras) to load it."
                     ) from error
                 raise damaged(self.path, f"its Keras model cannot be loaded: {error}") from error
         return runnable_here(model)

@@ -101,12 +101,18 @@ def _referenced_names(blob):
     return found
 
 
+#: Where skops finds NumPy's ufuncs: ``numpy`` on NumPy 2, the C module of
+#: ``numpy.core`` on NumPy 1 (``numpy.core._multiarray_umath.tanh``). A fixed
+#: list: nothing named in a file is imported to decide.
+_NUMPY_HOMES = ("numpy", "numpy.core._multiarray_umath", "numpy._core._multiarray_umath")
+
+
 def _harmless(name):
     """NumPy's ufuncs and scalar types, and Python's primitive types, as text."""
     module, _, attribute = name.rpartition(".")
     if module == "builtins":
         return attribute in ("int", "float", "str", "bool", "complex", "bytes", "list", "tuple")
-    if module == "numpy":
+    if module in _NUMPY_HOMES:
         obj = vars(np).get(attribute)
         return isinstance(obj, np.ufunc) or (isinstance(obj, type) and issubclass(obj, np.generic))
     return False

@@ -293,9 +293,10 @@ def _defaults():
         module = importlib.import_module(module_name)  # a fixed list, never from a file
         for name in names:
             add(f"{module_name}.{name}", getattr(module, name), {"object"})
-    for name in sorted(np.sctypeDict):
+    # NumPy 1.x also keys sctypeDict by type numbers (ints): names only.
+    for name in sorted(key for key in np.sctypeDict if isinstance(key, str)):
         obj = np.sctypeDict[name]
-        if isinstance(name, str) and vars(np).get(name) is obj:
+        if vars(np).get(name) is obj:
             add(f"numpy.{name}", obj, {"callable"})
     return table
 

@@ -118,11 +118,18 @@ def load(path, *, trusted=None, custom_objects=None):
     UntrustedContentError
         The file refers to code that is not trusted; the message names it.
     ValueError
-        The file was written by a newer skdeep (a newer format version).
+        The file was written by a newer skdeep (a newer format version), or
+        its Keras model by a newer Keras that this one cannot read.
     """
     path = Path(path).expanduser()
     with _open(path) as (archive, manifest):
-        reader = _encode.Reader(archive, _trust.Trust(trusted, str(path)), custom_objects)
+        versions = manifest.get("versions")
+        reader = _encode.Reader(
+            archive,
+            _trust.Trust(trusted, str(path)),
+            custom_objects,
+            keras_writer=versions.get("keras") if isinstance(versions, dict) else None,
+        )
         obj = reader.decode(manifest["root"])
         if archive.unused():
             raise damaged(path, f"it holds members the manifest never uses: {archive.unused()}")
