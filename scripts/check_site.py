@@ -112,7 +112,7 @@ def check_pages(site, browser):
         if heading not in index.headings:
             problems.append(f"index.html: no heading {heading!r} in {index.headings}")
     install = rendered(browser, site / "install.html")
-    if 'pip install -e ".[jax]"' not in " ".join(install.text):
+    if 'pip install -e ".[jax]"' not in " ".join(" ".join(install.text).split()):
         problems.append("install.html: the extras' install commands are not on the page")
     api = rendered(browser, site / "generated" / "skdeep.KerasClassifier.html")
     text = " ".join(api.text)
